@@ -1,0 +1,160 @@
+"""The domain's vocabulary: enums and plain dataclasses that services hand out (never ORM rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class RoleGroup(StrEnum):
+    """Which group an informant belongs to in the study design."""
+
+    POLITICIAN = "politician"
+    CEO_LEVEL = "ceo_level"  # rådmann, kommunalsjef, the chief executive's leadership group
+    STAFF_SUPPORT = "staff_support"  # heads and staff of stab/støtte units
+    UNIT_LEADER = "unit_leader"  # virksomhetsleder, enhetsleder, resultatenhetsleder
+    INTERVIEWER = "interviewer"
+    OTHER = "other"
+
+
+class Relation(StrEnum):
+    """The three relations of staff/support functions that the study examines."""
+
+    POLITICIANS = "politicians"  # politisk ledelse
+    CEO = "ceo"  # rådmannsnivået
+    UNITS = "units"  # virksomhetene
+
+
+class CodeKind(StrEnum):
+    SECTION = "section"
+    QUESTION = "question"
+    ITEM = "item"
+    RELATION = "relation"
+    THEME = "theme"
+
+
+class CodingStatus(StrEnum):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class CodingOrigin(StrEnum):
+    MANUAL = "manual"
+    SUGGESTED = "suggested"
+    IMPORTED = "imported"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseInfo:
+    id: int
+    name: str
+    county: str | None = None
+    population: int | None = None
+    organisation_model: str | None = None
+    reform_year: int | None = None
+    notes: str | None = None
+    transcript_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantInfo:
+    id: int
+    transcript_id: int
+    label: str
+    display_name: str
+    role_group: RoleGroup
+    role_title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentInfo:
+    id: int
+    transcript_id: int
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    participant_id: int | None = None
+    speaker: str | None = None
+    role_group: RoleGroup | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptInfo:
+    id: int
+    case_id: int | None
+    case_name: str | None
+    title: str
+    source_name: str
+    sha256: str
+    format: str
+    language: str
+    interview_date: date | None
+    imported_at: datetime
+    version: int = 1
+    word_count: int = 0
+    segment_count: int = 0
+    participant_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    id: str
+    parent_id: str | None
+    kind: CodeKind
+    label: str
+    text: str = ""
+    description: str = ""
+    color: str = "#888888"
+    lexicon: tuple[str, ...] = ()
+    relation: Relation | None = None
+    ordinal: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CodingInfo:
+    id: int
+    segment_id: int
+    code_id: str
+    coder: str
+    origin: CodingOrigin
+    status: CodingStatus
+    relation: Relation | None = None
+    span_start: int | None = None  # offsets into the transcript text, None = whole segment
+    span_end: int | None = None
+    score: float | None = None
+    evidence: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MemoInfo:
+    id: int
+    author: str
+    text: str
+    transcript_id: int | None = None
+    segment_id: int | None = None
+    code_id: str | None = None
+    coding_id: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """What happened to one file in an import batch."""
+
+    path: str
+    status: str  # "imported", "unchanged", "new-version", "refused", "failed", "would-import"
+    message: str = ""
+    transcript_id: int | None = None
+    segments: int = 0
+    participants: int = 0
+    words: int = 0
+    inferred_roles: list[str] = field(default_factory=list)
