@@ -1,0 +1,150 @@
+"""The Typer application, its global options, and the one place CLI errors become exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+
+from coder import __version__
+from coder.config import Settings, load_settings
+from coder.errors import EXIT_DATABASE, EXIT_INTERRUPTED, CoderError
+from coder.store.db import Store
+
+console = Console()
+err_console = Console(stderr=True)
+
+app = typer.Typer(
+    name="coder",
+    help=(
+        "Qualitative coding of Norwegian interview transcripts: import, NLP-assisted coding with "
+        "the interview-guide codebook, synthesis per relation, quote export and REFI-QDA exchange.\n\n"
+        "Run without a command to open the coding workspace (TUI)."
+    ),
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    """What every command needs: settings and a lazily opened project database."""
+
+    settings: Settings
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def coder(self) -> str:
+        return self.settings.coder
+
+    def store(self) -> Store:
+        if self._store is None:
+            from coder.services.project import open_store
+
+            self._store = open_store(self.settings.db_url)
+        return self._store
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):
+        obj = State(load_settings())
+        ctx.find_root().obj = obj
+    return obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"coder {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="Database URL (default: $CODER_DB_URL, else sqlite:///db/coder.sqlite).",
+        show_default=False,
+    ),
+    coder: str | None = typer.Option(
+        None,
+        "--coder",
+        help="Your coder name (default: $CODER_NAME, else the OS user).",
+        show_default=False,
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = State(load_settings(db=db, coder=coder))
+    if ctx.invoked_subcommand is None:
+        from coder.cli.workspace import open_workspace
+
+        open_workspace(ctx.obj)
+
+
+def print_json(data: Any) -> None:
+    """JSON for scripts on stdout (UTF-8, no Rich markup)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def fail(message: str, code: int = 1) -> None:
+    err_console.print(
+        f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True
+    )
+    raise typer.Exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: one line on stderr and a meaningful exit code on any failure."""
+    try:
+        rv = app(args=argv, standalone_mode=False, prog_name="coder")
+    except CoderError as exc:
+        _print_error(str(exc))
+        sys.exit(exc.exit_code)
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None) or exc
+        _print_error(
+            f"database error: {str(orig).strip().splitlines()[0] if str(orig).strip() else type(exc).__name__}"
+        )
+        sys.exit(EXIT_DATABASE)
+    except KeyboardInterrupt:
+        _print_error("interrupted; work already committed is kept")
+        sys.exit(EXIT_INTERRUPTED)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _print_error("aborted")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # click usage errors and anything unforeseen: still one line
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        logging.getLogger("coder").debug("unexpected error", exc_info=True)
+        _print_error(f"unexpected {type(exc).__name__}: {exc} (run with -v and report this)")
+        sys.exit(1)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _print_error(message: str) -> None:
+    err_console.print(
+        f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True
+    )
