@@ -11,10 +11,9 @@ from rich.table import Table
 
 from coder.cli.app import app, console, err_console, print_json, state
 from coder.errors import EXIT_CONFLICT, EXIT_DATABASE, EXIT_FAILURE
+from coder.services import catalog
 from coder.services.importing import import_files
-from coder.store.codings import CodingRepo
 from coder.store.db import Store, current_revision, head_revision, redact_url, upgrade_database
-from coder.store.transcripts import TranscriptRepo
 
 db_app = typer.Typer(
     help="Database maintenance: migrations, checks, backups.", no_args_is_help=True
@@ -102,8 +101,7 @@ def import_cmd(
 @app.command("cases")
 def cases_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """List the case municipalities with their facts and number of transcripts."""
-    with state(ctx).store().session() as s:
-        cases = TranscriptRepo(s).list_cases()
+    cases = catalog.list_cases(state(ctx).store())
     if as_json:
         print_json([asdict(c) for c in cases])
         return
@@ -128,8 +126,7 @@ def transcripts_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List imported transcripts."""
-    with state(ctx).store().session() as s:
-        items = TranscriptRepo(s).list_transcripts(case=case, include_retired=all_versions)
+    items = catalog.list_transcripts(state(ctx).store(), case, include_retired=all_versions)
     if as_json:
         print_json([asdict(t) for t in items])
         return
@@ -170,15 +167,9 @@ def show_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show one transcript: participants, and segments with speakers and codes."""
-    with state(ctx).store().session() as s:
-        repo = TranscriptRepo(s)
-        info = repo.resolve(transcript)
-        participants = repo.participants(info.id)
-        segments = repo.segments(info.id)
-        coded = CodingRepo(s).for_transcript(info.id) if codings else []
-    by_seg: dict[int, list] = {}
-    for c in coded:
-        by_seg.setdefault(c.segment_id, []).append(c)
+    view = catalog.transcript_view(state(ctx).store(), transcript)
+    info, participants, segments = view.transcript, view.participants, view.segments
+    by_seg = view.codings if codings else {}
     if as_json:
         print_json(
             {

@@ -28,18 +28,14 @@ def print_project_summary(store) -> None:  # type: ignore[no-untyped-def]
 
     from coder.cli.app import console
     from coder.domain import CodingStatus
-    from coder.store.codes import CodeRepo
+    from coder.services import catalog
     from coder.store.db import redact_url
-    from coder.store.transcripts import TranscriptRepo
 
-    with store.session() as s:
-        repo = TranscriptRepo(s)
-        cases = repo.list_cases()
-        transcripts = repo.list_transcripts()
-        codes = CodeRepo(s)
-        accepted = sum(codes.counts(CodingStatus.ACCEPTED).values())
-        suggested = sum(codes.counts(CodingStatus.SUGGESTED).values())
-        n_codes = len(codes.list())
+    cases = catalog.list_cases(store)
+    transcripts = catalog.list_transcripts(store)
+    accepted = sum(catalog.code_counts(store, CodingStatus.ACCEPTED).values())
+    suggested = sum(catalog.code_counts(store, CodingStatus.SUGGESTED).values())
+    n_codes = len(catalog.list_codes(store))
     console.print(f"[bold]coder[/] project at {redact_url(store.url)} (no terminal: summary only)")
     table = Table("case", "transcripts", "words", "segments")
     for c in cases:
