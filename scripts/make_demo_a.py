@@ -158,15 +158,17 @@ def write_vtt(target: Path, header: dict, turns: list[dict]) -> None:
     t_ms = 4_200
     gap_cycle = [350, 600, 250, 900, 450, 700]
     n = 0
-    for turn in turns:
-        for i, cue in enumerate(cues_for(turn["text"])):
+    for k, turn in enumerate(turns):
+        if k:
+            t_ms += 800  # a short pause when the speaker changes
+        for cue in cues_for(turn["text"]):
             words = len(cue.split())
             dur = max(1_200, round(words * 400))  # 150 words per minute
             lines.append(f"{ts(t_ms)} --> {ts(t_ms + dur)}")
             lines.append(f"<v {turn['label']}>{cue}")
             lines.append("")
             n += 1
-            t_ms += dur + gap_cycle[n % len(gap_cycle)] + (900 if i == 0 else 0)
+            t_ms += dur + gap_cycle[n % len(gap_cycle)]
     target.write_text("\n".join(lines), encoding="utf-8")
 
 
