@@ -167,13 +167,39 @@ def test_lemmas_are_lowercase_single_words_without_duplicates(cb: Codebook) -> N
 def test_domain_vocabulary_is_covered(cb: Codebook) -> None:
     lemmas = {lemma for c in cb.codes for lemma in c.lexicon.lemmas}
     phrases = {p for c in cb.codes for p in c.lexicon.phrases}
-    for word in (
-        "stabsfunksjon støttefunksjon rådmannsledelse virksomhetsleder resultatenhet enhetsleder "
-        "kommunalsjef styringsinformasjon årsverk resultatavtale lederavtale hospitering "
-        "opplæring lederutvikling generalist spesialist sentralisert desentralisert "
-        "prosjektgruppe arbeidslag fullmakt samfunnsutvikling arbeidsgiveransvar "
-        "kompetanseutvikling kulturbygging ikt lønn regnskap etatsmodell tonivåmodell sektor"
-    ).split():
+    for word in [
+        "stabsfunksjon",
+        "støttefunksjon",
+        "rådmannsledelse",
+        "virksomhetsleder",
+        "resultatenhet",
+        "enhetsleder",
+        "kommunalsjef",
+        "styringsinformasjon",
+        "årsverk",
+        "resultatavtale",
+        "lederavtale",
+        "hospitering",
+        "opplæring",
+        "lederutvikling",
+        "generalist",
+        "spesialist",
+        "sentralisert",
+        "desentralisert",
+        "prosjektgruppe",
+        "arbeidslag",
+        "fullmakt",
+        "samfunnsutvikling",
+        "arbeidsgiveransvar",
+        "kompetanseutvikling",
+        "kulturbygging",
+        "ikt",
+        "lønn",
+        "regnskap",
+        "etatsmodell",
+        "tonivåmodell",
+        "sektor",
+    ]:
         assert word in lemmas, word
     for phrase in (
         "på vegne av rådmannen",
