@@ -183,7 +183,7 @@ def _line_map(root: yaml.Node) -> _Lines:
     for key, value in root.value:
         if not isinstance(key, yaml.ScalarNode):
             continue
-        lines.top[key.value] = value.start_mark.line + 1
+        lines.top[key.value] = key.start_mark.line + 1
         if key.value != "codes" or not isinstance(value, yaml.SequenceNode):
             continue
         for index, item in enumerate(value.value):
@@ -193,13 +193,13 @@ def _line_map(root: yaml.Node) -> _Lines:
             for ckey, cvalue in item.value:
                 if not isinstance(ckey, yaml.ScalarNode):
                     continue
-                lines.fields[(index, ckey.value)] = cvalue.start_mark.line + 1
+                lines.fields[(index, ckey.value)] = ckey.start_mark.line + 1
                 if ckey.value == "lexicon" and isinstance(cvalue, yaml.MappingNode):
                     for lkey, lvalue in cvalue.value:
                         if not isinstance(lkey, yaml.ScalarNode):
                             continue
                         name = f"lexicon.{lkey.value}"
-                        lines.fields[(index, name)] = lvalue.start_mark.line + 1
+                        lines.fields[(index, name)] = lkey.start_mark.line + 1
                         if isinstance(lvalue, yaml.SequenceNode):
                             for n, entry in enumerate(lvalue.value):
                                 lines.entries[(index, name, n)] = entry.start_mark.line + 1
@@ -395,7 +395,7 @@ def _build_lexicon(raw: Any, where: str, index: int, check: _Checker) -> Lexicon
         raise check.fail(
             f"{where}: unknown lexicon key {unknown[0]!r} (allowed: lemmas, phrases)",
             index,
-            "lexicon",
+            f"lexicon.{unknown[0]}",
         )
     lemmas = _entries(raw.get("lemmas"), "lemmas", where, index, check)
     for n, lemma in enumerate(lemmas):
