@@ -125,8 +125,9 @@ def _parse_json(text: str, source: str) -> Any:
 
 
 def _parse_yaml(text: str, source: str) -> tuple[Any, _Lines]:
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)  # already rejects non-printable characters
         node = loader.get_single_node()
         if node is None:
             return None, _Lines()
@@ -138,6 +139,13 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, _Lines]:
         raise InputError(
             f"invalid YAML: {problem}", path=source, line=mark.line + 1 if mark else None
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(
+            f"invalid YAML: control character #x{exc.character:04x} is not allowed",
+            path=source,
+            line=line,
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {_one_line(str(exc))}", path=source) from None
     except RecursionError:
@@ -147,7 +155,8 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, _Lines]:
         # (e.g. a timestamp with month 13).
         raise InputError(f"invalid YAML value: {_one_line(str(exc))}", path=source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, _line_map(node)
 
 

@@ -239,3 +239,9 @@ def test_codebook_from_dict_rejects_non_mappings() -> None:
     for data in (None, [], "text", 3):
         with pytest.raises(InputError):
             codebook_from_dict(data)
+
+
+def test_control_characters_name_their_line(tmp_path: Path) -> None:
+    err = load_error(tmp_path, replace("label: Begrunnelse", "label: Begr\x08unnelse"))
+    assert err.message == "invalid YAML: control character #x0008 is not allowed"
+    assert err.line == 13
