@@ -43,10 +43,8 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 def check_size(size: int, path: str | Path) -> None:
     """Refuse oversized input before it is read into memory."""
     if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"file too large ({size / 1_048_576:.1f} MB; limit {MAX_FILE_BYTES / 1_048_576:.0f} MB)",
-            path=path,
-        )
+        mb, limit = size / 1_048_576, MAX_FILE_BYTES / 1_048_576
+        raise InputError(f"file too large ({mb:.1f} MB; limit {limit:.0f} MB)", path=path)
 
 
 def normalise_text(text: str) -> str:
@@ -93,7 +91,8 @@ def _detect(data: bytes, path: str | Path) -> tuple[str, str]:
         if data.startswith(bom):
             text = _strict(data, codec)
             if text is None:
-                raise InputError(f"undecodable text: invalid {name} after its byte-order mark", path=path)
+                message = f"undecodable text: invalid {name} after its byte-order mark"
+                raise InputError(message, path=path)
             return text, name
     utf16 = _bomless_utf16(data)
     if utf16 is not None:

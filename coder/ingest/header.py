@@ -141,7 +141,8 @@ def _parse_participants(
     value: Any, node: yaml.Node | None, path: str | Path, where: Any
 ) -> list[HeaderParticipant]:
     if not isinstance(value, list):
-        raise InputError("header: 'participants' must be a list", path=path, line=where("participants"))
+        line = where("participants")
+        raise InputError("header: 'participants' must be a list", path=path, line=line)
     nodes = node.value if isinstance(node, yaml.SequenceNode) else []
     out: list[HeaderParticipant] = []
     seen: set[str] = set()

@@ -44,28 +44,28 @@ _TOKEN_RE = re.compile(r"[\w.'’\-]+")
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "af", "av", "la", "le", "du", "di", "da"})
 _QUALIFIERS = frozenset({"assisterende", "ass.", "ass", "konstituert", "fungerende", "fung."})
 # Capitalised words that start sentences or notes, not speaker names.
-_NOT_NAMES = frozenset(
-    w.casefold()
-    for w in (
-        "Det Den Dette Denne Disse Der Da De Dem Deres Vi Jeg Du Dere Han Hun Hen Men Og Så"
-        " Hva Hvem Hvorfor Hvordan Hvilke Hvilken Når Hvis Om Også Altså Ja Nei Her Nå Kort"
-        " Merk Obs NB Note Eksempel Eksempler Konklusjon Tema Sak Dato Tid Sted Kilde"
-        " Referanse Oppsummering For Til Fra Etter Før Mitt Min Mine Vår Vårt Våre Poenget"
-        " Problemet Utfordringen Resultat Resultatet Tips Vedtak Forslag Svaret Spørsmålet"
-        " Punkt Mål Målet Grunnen Årsaken Bakgrunn Bakgrunnen Altså Derfor Likevel Uansett"
-        " Alle Ingen Noen Mange Flere Begge Hele Kanskje Egentlig Selvfølgelig Først Deretter"
-        " Til slutt Summen Totalt Les Se Husk Viktig Advarsel Fordi Siden Mens Dersom"
-        " Ettersom Slik Sånn Vel Jo Nemlig Altså Dessuten Likeså The This That It We"
-    ).split()
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in text.split())
+
+
+_NOT_NAMES = _words(
+    "Det Den Dette Denne Disse Der Da De Dem Deres Vi Jeg Du Dere Han Hun Hen Men Og Så"
+    " Hva Hvem Hvorfor Hvordan Hvilke Hvilken Når Hvis Om Også Altså Ja Nei Her Nå Kort"
+    " Merk Obs NB Note Eksempel Eksempler Konklusjon Tema Sak Dato Tid Sted Kilde"
+    " Referanse Oppsummering For Til Fra Etter Før Mitt Min Mine Vår Vårt Våre Poenget"
+    " Problemet Utfordringen Resultat Resultatet Tips Vedtak Forslag Svaret Spørsmålet"
+    " Punkt Mål Målet Grunnen Årsaken Bakgrunn Bakgrunnen Altså Derfor Likevel Uansett"
+    " Alle Ingen Noen Mange Flere Begge Hele Kanskje Egentlig Selvfølgelig Først Deretter"
+    " Til slutt Summen Totalt Les Se Husk Viktig Advarsel Fordi Siden Mens Dersom"
+    " Ettersom Slik Sånn Vel Jo Nemlig Altså Dessuten Likeså The This That It We"
 )
 # Bracketed transcription notes that are not speakers.
-_ANNOTATIONS = frozenset(
-    w.casefold()
-    for w in (
-        "latter ler pause stillhet uklart uhørbart utydelig avbrudd kryssprat støy"
-        " inaudible laughter crosstalk silence unclear noise music musikk applaus"
-        " usikker hoste kremt sukk avbrutt slutt start"
-    ).split()
+_ANNOTATIONS = _words(
+    "latter ler pause stillhet uklart uhørbart utydelig avbrudd kryssprat støy"
+    " inaudible laughter crosstalk silence unclear noise music musikk applaus"
+    " usikker hoste kremt sukk avbrutt slutt start"
 )
 
 
@@ -85,7 +85,7 @@ def speaker_key(name: str) -> str:
 
 
 def timestamp_ms(ts: str) -> int:
-    """"01:02:03.5" / "02:03" -> milliseconds (hours optional)."""
+    """ "01:02:03.5" / "02:03" -> milliseconds (hours optional)."""
     main, _, frac = ts.replace(",", ".").partition(".")
     parts = [int(p) for p in main.split(":")]
     while len(parts) < 3:
