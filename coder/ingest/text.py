@@ -29,7 +29,7 @@ _HEADING_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(?P<title>.*?)[ \t#]*$")
 _LABEL_HINT = frozenset("[*")
 
 
-class _Speakers:
+class SpeakerRegistry:
     """Participants in order of appearance, header-listed ones first."""
 
     def __init__(self, header: Header | None) -> None:
@@ -111,7 +111,7 @@ def build_draft(
     header, body = split_front_matter(text, source_path)
     if not body.strip():
         raise InputError("no transcript text after the header", path=source_path)
-    speakers = _Speakers(header)
+    speakers = SpeakerRegistry(header)
     known = speakers.known | frozenset(known_labels)
     segments: list[SegmentDraft] = []
     first_heading: str | None = None
