@@ -36,10 +36,11 @@ from coder.ingest.richtext import (
 from coder.ingest.text import build_draft
 
 
-def _paragraph_line(par: Any, known: set[str]) -> str:
+def _paragraph_line(par: Any, headings: frozenset[str], known: set[str]) -> str:
     text: str = par.text
-    style = par.style.name if par.style is not None else ""
-    if style and HEADING_STYLE_RE.match(style) and text.strip():
+    # The raw style id, not `par.style`: python-docx resolves that through the whole
+    # style sheet for every paragraph, which dominates the reading time of long files.
+    if par._p.style in headings and text.strip():
         return "# " + " ".join(text.split())
     return bold_label_line(text, [(r.text, bool(r.bold)) for r in par.runs], known)
 
@@ -58,14 +59,24 @@ def _table_lines(table: Any, known: set[str]) -> Iterator[str]:
             yield line
 
 
+def _heading_style_ids(document: Any) -> frozenset[str]:
+    ids = set()
+    for style in document.styles:
+        style_id = style.style_id or ""
+        if HEADING_STYLE_RE.match(style.name or "") or HEADING_STYLE_RE.match(style_id):
+            ids.add(style_id)
+    return frozenset(ids)
+
+
 def _lines(document: Any, known: set[str]) -> Iterator[str]:
     from docx.table import Table
 
+    headings = _heading_style_ids(document)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             yield from _table_lines(block, known)
         else:
-            yield _paragraph_line(block, known)
+            yield _paragraph_line(block, headings, known)
 
 
 def read_docx(path: Path, data: bytes, *, case: str | None = None) -> TranscriptDraft:

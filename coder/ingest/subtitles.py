@@ -45,6 +45,14 @@ class _Cue:
     speaker: LabelMatch | None
 
 
+@dataclass(slots=True)
+class _Merged:
+    label: str | None
+    start_ms: int
+    end_ms: int
+    texts: list[str]
+
+
 def _ms(h: str | None, m: str, s: str, frac: str) -> int:
     return ((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int((frac + "00")[:3])
 
@@ -133,22 +141,25 @@ def _vtt_cues(text: str, path: Path) -> list[_Cue]:
     return cues
 
 
-def _build(path: Path, data: bytes, fmt: str, cues: list[_Cue], encoding: str, case: str | None):
+def _build(
+    path: Path, data: bytes, fmt: str, cues: list[_Cue], encoding: str, case: str | None
+) -> TranscriptDraft:
     if not cues:
         raise InputError(f"{fmt}: no cues with text", path=path)
     speakers = SpeakerRegistry(None)
     parts: list[str] = []
     length = 0
     segments: list[SegmentDraft] = []
-    merged: list[tuple[str | None, int, int, list[str]]] = []
+    merged: list[_Merged] = []
     for cue in cues:
         label = speakers.get(cue.speaker).label if cue.speaker else None
-        if merged and label is not None and merged[-1][0] == label:
-            prev = merged[-1]
-            merged[-1] = (label, prev[1], max(prev[2], cue.end_ms), [*prev[3], cue.text])
+        if merged and label is not None and merged[-1].label == label:
+            merged[-1].end_ms = max(merged[-1].end_ms, cue.end_ms)
+            merged[-1].texts.append(cue.text)
         else:
-            merged.append((label, cue.start_ms, cue.end_ms, [cue.text]))
-    for label, start_ms, end_ms, texts in merged:
+            merged.append(_Merged(label, cue.start_ms, cue.end_ms, [cue.text]))
+    for group in merged:
+        label, texts = group.label, group.texts
         if parts:
             parts.append("\n\n")
             length += 2
@@ -159,7 +170,9 @@ def _build(path: Path, data: bytes, fmt: str, cues: list[_Cue], encoding: str, c
         words = " ".join(texts)
         parts.append(words)
         segments.append(
-            SegmentDraft(len(segments), length, length + len(words), label, start_ms, end_ms)
+            SegmentDraft(
+                len(segments), length, length + len(words), label, group.start_ms, group.end_ms
+            )
         )
         length += len(words)
     return TranscriptDraft(
