@@ -7,7 +7,7 @@ import pytest
 from coder.domain import RoleGroup
 from coder.ingest.roles import infer_role, is_party, parse_role_value
 
-P, C, S, U, I, O = (
+P, C, S, U, IV, OT = (
     RoleGroup.POLITICIAN,
     RoleGroup.CEO_LEVEL,
     RoleGroup.STAFF_SUPPORT,
@@ -31,9 +31,9 @@ TABLE = [
     ("Enhetsleder hjemmetjenesten", U), ("Resultatenhetsleder", U), ("Rektor", U),
     ("Styrer", U), ("Avdelingsleder", U), ("Sykehjemsleder", U), ("Barnehagestyrer", U),
     ("Tjenesteleder", U), ("enhetslederne", U),
-    ("Intervjuer", I), ("Intervjuer 2", I), ("I", I), ("Q", I), ("I2", I),
-    ("Moderator", I), ("Forsker", I),
-    ("Kari Nordmann", O), ("A", O), ("Deltaker 3", O), ("", O),
+    ("Intervjuer", IV), ("Intervjuer 2", IV), ("I", IV), ("Q", IV), ("I2", IV),
+    ("Moderator", IV), ("Forsker", IV),
+    ("Kari Nordmann", OT), ("A", OT), ("Deltaker 3", OT), ("", OT),
 ]  # fmt: skip
 
 
@@ -55,5 +55,5 @@ def test_header_role_values() -> None:
     assert parse_role_value("Unit_Leader") == (U, None)
     assert parse_role_value("Kommunalsjef helse") == (C, "Kommunalsjef helse")
     assert parse_role_value("Ap") == (P, "Ap")
-    assert parse_role_value("other") == (O, None)
+    assert parse_role_value("other") == (OT, None)
     assert parse_role_value("astronaut") is None
