@@ -97,3 +97,27 @@ def test_read_transcript_on_fuzzed_file() -> None:
             read_transcript(path)
         except InputError as exc:
             assert "fuzz.txt" in str(exc)
+
+
+SPEAKERS = st.sampled_from(
+    ["I", "Kari", "Ola Nordmann", "Rådmann", "Kommunalsjef helse", "Per (Ap)", "[Anne]", "**Lise**"]
+)
+WORD = st.sampled_from(["vi", "har", "en", "plan:", "Det", "er", "så", "æøå", "10:30", "(ja)"])
+TURN_TEXT = st.lists(WORD, min_size=1, max_size=12).map(" ".join)
+
+
+@FUZZ
+@given(turns=st.lists(st.tuples(SPEAKERS, TURN_TEXT), min_size=1, max_size=15))
+def test_generated_turns_round_trip(turns: list[tuple[str, str]]) -> None:
+    lines = []
+    for speaker, words in turns:
+        if speaker.startswith("**"):
+            lines.append(f"{speaker[:-2]}:** {words}")
+        elif speaker.startswith("["):
+            lines.append(f"{speaker} {words}")
+        else:
+            lines.append(f"{speaker}: {words}")
+    draft = read_text_transcript("\n".join(lines))
+    assert [draft.text[s.start : s.end] for s in draft.segments] == [w for _, w in turns]
+    expected = [s.strip("[]*").split(" (")[0] for s, _ in turns]
+    assert [s.speaker.casefold() for s in draft.segments] == [e.casefold() for e in expected]
