@@ -155,3 +155,21 @@ def test_empty_document(request, fixture: str) -> None:
     with pytest.raises(InputError, match="empty file") as info:
         read_transcript(path)
     assert path.name in str(info.value)
+
+
+def test_docx_strong_style_line_break_and_explicit_not_bold(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    p = document.add_paragraph()
+    p.add_run("Rådmann").style = "Strong"
+    p.add_run(" første linje")
+    p.add_run().add_break()
+    p.add_run("andre linje")
+    p = document.add_paragraph()
+    p.add_run("Ikke fet").bold = False
+    p.add_run(" tekst")
+    path = tmp_path / "stiler.docx"
+    document.save(str(path))
+    draft = read_transcript(path)
+    assert spoken(draft) == [("Rådmann", "første linje\nandre linje\n\nIkke fet tekst")]
