@@ -33,6 +33,8 @@ TABLE = [
     ("Tjenesteleder", U), ("enhetslederne", U),
     ("Intervjuer", IV), ("Intervjuer 2", IV), ("I", IV), ("Q", IV), ("I2", IV),
     ("Moderator", IV), ("Forsker", IV),
+    ("Ordførar", P), ("Rådgjevar", S), ("Einingsleiar pleie", U), ("Verksemdsleiar", U),
+    ("Intervjuar", IV),
     ("Kari Nordmann", OT), ("A", OT), ("Deltaker 3", OT), ("", OT),
 ]  # fmt: skip
 
