@@ -601,7 +601,7 @@ def _infer_group(label: str) -> RoleGroup:
 def _speaker_labels(
     text: str, segments: list[tuple[int, int]], declared: dict[str, str]
 ) -> list[str | None]:
-    """The speaker label opening each segment, if any (declared ones, else ones that recur)."""
+    """The speaker label opening each segment, if any (declared ones, else when a speaker recurs)."""
     found: list[str | None] = []
     for start, end in segments:
         m = _LABEL.match(text[start:end].lstrip())
@@ -611,8 +611,11 @@ def _speaker_labels(
         found.append(label)
     if declared:
         return [lbl if lbl in declared else None for lbl in found]
+    # Without a declaration, trust labels only in a text laid out as turns: some speaker recurs.
     counts = Counter(lbl for lbl in found if lbl)
-    return [lbl if lbl and counts[lbl] >= 2 else None for lbl in found]
+    if not any(n >= 2 for n in counts.values()):
+        return [None] * len(found)
+    return found
 
 
 def _draft(path: Path, source: _Source) -> TranscriptDraft:
