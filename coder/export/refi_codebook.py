@@ -36,6 +36,7 @@ from coder.export.refi_common import (
     norm_guid,
     slug,
     split_code_name,
+    xml_safe,
 )
 
 IMPORTED_ROOT_ID = "T.imported"
@@ -281,13 +282,13 @@ def add_code_elements(
         holder = elements.get(code.parent) if code.parent else None
         el = etree.SubElement(holder if holder is not None else parent, f"{{{ns}}}Code")
         el.set("guid", code_guid(code.id))
-        el.set("name", code_name(code.id, code.label))
+        el.set("name", xml_safe(code_name(code.id, code.label)))
         el.set("isCodable", "true" if (codable or {}).get(code.id, True) else "false")
         color = color_or_none(code.color)
         if color:
             el.set("color", color)
         if code.description.strip():
-            etree.SubElement(el, f"{{{ns}}}Description").text = code.description
+            etree.SubElement(el, f"{{{ns}}}Description").text = xml_safe(code.description)
         for note in (note_refs or {}).get(code.id, []):
             etree.SubElement(el, f"{{{ns}}}NoteRef").set("targetGUID", note)
         elements[code.id] = el

@@ -50,6 +50,14 @@ _GUID = re.compile(
 )
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: object) -> str:
+    """Text that XML 1.0 can carry: control characters become U+FFFD (lengths are kept)."""
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
 def code_guid(code_id: str) -> str:
     """The GUID of a code: the same in every project and codebook export."""
     return str(uuid.uuid5(CODE_NAMESPACE, f"code:{code_id}"))

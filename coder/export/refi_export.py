@@ -49,6 +49,7 @@ from coder.export.refi_common import (
     object_guid,
     relation_marker_guid,
     xml_datetime,
+    xml_safe,
 )
 from coder.store.codes import CodeRepo
 from coder.store.codings import CodingRepo
@@ -187,7 +188,7 @@ class _Builder:
     def value(self, parent: Any, name: str, kind: str, value: object) -> None:
         vv = etree.SubElement(parent, self.q("VariableValue"))
         etree.SubElement(vv, self.q("VariableRef")).set("targetGUID", self.variable(name, kind))
-        etree.SubElement(vv, self.q(VALUE_ELEMENT[kind])).text = str(value)
+        etree.SubElement(vv, self.q(VALUE_ELEMENT[kind])).text = xml_safe(value)
 
     # -- memos ----------------------------------------------------------------------------------
 
@@ -224,13 +225,13 @@ class _Builder:
         text = self.snap.texts[t.id]
         el = etree.SubElement(sources_el, self.q("TextSource"))
         el.set("guid", guid)
-        el.set("name", t.source_name)
+        el.set("name", xml_safe(t.source_name))
         el.set("plainTextPath", f"internal://{guid}.txt")
         created = xml_datetime(t.imported_at)
         if created:
             el.set("creationDateTime", created)
         if t.title and t.title != t.source_name:
-            etree.SubElement(el, self.q("Description")).text = t.title
+            etree.SubElement(el, self.q("Description")).text = xml_safe(t.title)
         segs = {s.id: s for s in self.snap.segments[t.id]}
         ranges: dict[tuple[int, int], dict[str, list[Any]]] = defaultdict(
             lambda: {"codings": [], "notes": []}
@@ -276,7 +277,7 @@ class _Builder:
         codings: list[CodingInfo] = sorted(group["codings"], key=lambda c: (c.code_id, c.coder))
         sel = etree.SubElement(source_el, self.q("PlainTextSelection"))
         sel.set("guid", object_guid(self.ns, "selection", tid, start, end))
-        sel.set("name", _snippet(text[start:end]))
+        sel.set("name", xml_safe(_snippet(text[start:end])))
         sel.set("startPosition", str(start))
         sel.set("endPosition", str(end))
         if codings:
@@ -330,7 +331,7 @@ class _Builder:
         modified = max(stamps, default=None) or created
 
         root = etree.Element(self.q("Project"), nsmap={None: PROJECT_NS})
-        root.set("name", snap.title)
+        root.set("name", xml_safe(snap.title))
         root.set("origin", ORIGIN)
         if self.exporter:
             root.set("creatingUserGUID", self.user(self.exporter))
@@ -356,10 +357,9 @@ class _Builder:
             guid = self.source(sources_el, t, places)
             source_guids[t.id] = guid
             files[f"sources/{guid}.txt"] = snap.texts[t.id]
+        case_of = {t.id: t.case_id for t in snap.transcripts}
         for case in snap.cases:
-            self.case(
-                cases_el, case, [g for t, g in source_guids.items() if _case_of(snap, t) == case.id]
-            )
+            self.case(cases_el, case, [g for t, g in source_guids.items() if case_of[t] == case.id])
         notes_el = etree.SubElement(root, self.q("Notes"))
         for m in snap.memos:
             self.note(notes_el, m)
@@ -369,7 +369,7 @@ class _Builder:
         for name, guid in sorted(self.users.items()):
             u = etree.SubElement(users_el, self.q("User"))
             u.set("guid", guid)
-            u.set("name", name)
+            u.set("name", xml_safe(name))
         for name, (guid, kind) in self.variables.items():
             v = etree.SubElement(variables_el, self.q("Variable"))
             v.set("guid", guid)
@@ -387,9 +387,9 @@ class _Builder:
     def case(self, cases_el: Any, case: CaseInfo, sources: list[str]) -> None:
         el = etree.SubElement(cases_el, self.q("Case"))
         el.set("guid", object_guid(self.ns, "case", case.id, case.name))
-        el.set("name", case.name)
+        el.set("name", xml_safe(case.name))
         if case.notes:
-            etree.SubElement(el, self.q("Description")).text = case.notes
+            etree.SubElement(el, self.q("Description")).text = xml_safe(case.notes)
         for attr, (name, kind) in CASE_VARIABLES.items():
             value = getattr(case, attr)
             if value is not None and str(value) != "":
@@ -400,24 +400,17 @@ class _Builder:
     def note(self, notes_el: Any, m: MemoInfo) -> None:
         el = etree.SubElement(notes_el, self.q("Note"))
         el.set("guid", object_guid(self.ns, "memo", m.id))
-        el.set("name", _snippet(m.text.split("\n", 1)[0] or m.text))
+        el.set("name", xml_safe(_snippet(m.text.split("\n", 1)[0] or m.text)))
         el.set("creatingUser", self.user(m.author))
         if m.created_at is not None:
             el.set("creationDateTime", xml_datetime(m.created_at) or "")
         if m.updated_at is not None:
             el.set("modifiedDateTime", xml_datetime(m.updated_at) or "")
-        etree.SubElement(el, self.q("PlainTextContent")).text = m.text
+        etree.SubElement(el, self.q("PlainTextContent")).text = xml_safe(m.text)
 
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _case_of(snap: _Snapshot, transcript_id: int) -> int | None:
-    for t in snap.transcripts:
-        if t.id == transcript_id:
-            return t.case_id
-    return None
 
 
 def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:

@@ -38,7 +38,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coder.domain import CodeKind, CodingOrigin, CodingStatus, ImportOutcome, Relation, RoleGroup
+from coder.domain import CodingOrigin, CodingStatus, ImportOutcome, Relation, RoleGroup
 from coder.errors import InputError
 from coder.export.refi_codebook import (
     MAX_XML_BYTES,
@@ -64,13 +64,14 @@ from coder.ingest.draft import ParticipantDraft, SegmentDraft, TranscriptDraft
 from coder.store.codes import CodeRepo
 from coder.store.convert import case_info, span_key
 from coder.store.db import Store
-from coder.store.models import Coding, Memo, Segment
+from coder.store.models import Code, Coding, Memo, Segment
 from coder.store.transcripts import CaseFacts, TranscriptRepo
 
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 MAX_WARNINGS = 25
 PG_INT_MAX = 2**31 - 1
+FOREIGN_COLOR = "#b07aa1"  # the colour new themes get elsewhere in coder
 
 NON_TEXT_SOURCES = {
     "PictureSource": "picture",
@@ -703,17 +704,19 @@ def _write(store: Store, path: Path, project: _Project) -> _Tally:
     with store.session() as s:
         codes = CodeRepo(s)
         trepo = TranscriptRepo(s)
-        existing = {c.id: c.label for c in codes.list()}
+        current = {c.id: c for c in codes.list()}
+        existing = {cid: c.label for cid, c in current.items()}
         planned = _plan(project, existing)
         full = {
             d.id: d for d in planned_to_codebook(planned, name=project.name, source=str(path)).codes
         }
         code_ids: dict[str, str] = {}
+        ordinal = max((c.ordinal for c in current.values()), default=0)
         for p in planned:
             if p.guid:
                 code_ids[p.guid] = p.id
-            if p.id in existing:
-                row = codes.get(p.id)
+            if p.id in current:
+                info = current[p.id]
                 changes = {
                     k: v
                     for k, v in (
@@ -721,29 +724,31 @@ def _write(store: Store, path: Path, project: _Project) -> _Tally:
                         ("description", p.description),
                         ("color", p.color),
                     )
-                    if v and v != getattr(row, k)
+                    if v and v != getattr(info, k)
                 }
                 if changes:
                     codes.edit(p.id, **changes)
                     tally.codes_updated += 1
                 continue
             d = full[p.id]
-            parent = p.parent_id if p.parent_id in existing else None
-            codes.add(
-                p.id,
-                p.label,
-                parent_id=parent,
-                kind=d.kind if isinstance(d.kind, CodeKind) else CodeKind.THEME,
-                description=p.description,
-                color=p.color or (d.color if not p.foreign else "#b07aa1"),
-                relation=d.relation,
-                lemmas=list(d.lexicon.lemmas),
-                phrases=list(d.lexicon.phrases),
+            ordinal += 1
+            s.add(
+                Code(
+                    id=p.id,
+                    parent_id=p.parent_id if p.parent_id in existing else None,
+                    kind=d.kind.value,
+                    label=p.label,
+                    text=d.text,
+                    description=p.description,
+                    color=p.color or (d.color if not p.foreign else FOREIGN_COLOR),
+                    relation=d.relation.value if d.relation else None,
+                    lexicon={"lemmas": list(d.lexicon.lemmas), "phrases": list(d.lexicon.phrases)},
+                    ordinal=ordinal,
+                )
             )
-            if d.text:
-                codes.edit(p.id, text=d.text)
             existing[p.id] = p.label
             tally.codes_added += 1
+        s.flush()
 
         case_of: dict[str, int] = {}
         for case in project.cases:

@@ -100,7 +100,10 @@ CASES = {
     "empty file": (lambda data: b"", "not a REFI-QDA archive"),
     "no project.qde": (lambda data: rezip(_no_project(members(data))), "no project.qde"),
     "bad XML": (lambda data: rezip(_bad_xml(members(data))), "XML syntax error"),
-    "missing source": (lambda data: rezip(_drop_second_source(members(data))), "missing from the archive"),
+    "missing source": (
+        lambda data: rezip(_drop_second_source(members(data))),
+        "missing from the archive",
+    ),
     "past the end": (lambda data: rezip(_past_the_end(members(data))), "lies outside the text"),
     "not UTF-8": (lambda data: rezip(_not_utf8(members(data))), "is not UTF-8"),
     "DOCTYPE": (lambda data: rezip(_entity(members(data))), "DOCTYPE"),
@@ -108,7 +111,9 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_broken_archives_are_refused_and_nothing_is_written(case: str, db_url: str, tmp_path: Path) -> None:
+def test_broken_archives_are_refused_and_nothing_is_written(
+    case: str, db_url: str, tmp_path: Path
+) -> None:
     make, phrase = CASES[case]
     path = tmp_path / "broken.qdpx"
     path.write_bytes(make(valid_archive()))
@@ -134,8 +139,31 @@ def test_the_valid_archive_imports(sqlite_url: str, tmp_path: Path) -> None:
 # -- fuzzing ----------------------------------------------------------------------------------------------
 
 _SNIPPETS = st.sampled_from(
-    ['<', '>', '"', "'", "=", "/", "&", "&amp;", "<Code", "</Code>", 'guid="x"', "-1", "99999999",
-     'startPosition="', "\u0000", "\ufeff", "\r\n", "ø", "]]>", "<![CDATA[", "<!--", "{", "}"]
+    [
+        "<",
+        ">",
+        '"',
+        "'",
+        "=",
+        "/",
+        "&",
+        "&amp;",
+        "<Code",
+        "</Code>",
+        'guid="x"',
+        "-1",
+        "99999999",
+        'startPosition="',
+        "\u0000",
+        "\ufeff",
+        "\r\n",
+        "ø",
+        "]]>",
+        "<![CDATA[",
+        "<!--",
+        "{",
+        "}",
+    ]
 )
 
 

@@ -413,3 +413,31 @@ def test_export_command_writes_an_archive(sqlite_url: str, tmp_path: Path) -> No
     assert zipfile.is_zipfile(io.BytesIO(out.read_bytes()))
     again = runner.invoke(cli.app, ["--db", sqlite_url, "export", "qdpx", str(out)])
     assert again.exit_code != 0
+
+
+def test_empty_project_exports_valid_xml(sqlite_url: str, tmp_path: Path, project_schema) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "empty.qdpx"
+    summary = export_qdpx(Store(sqlite_url), out)
+    project_schema.validate(project_xml(out))
+    assert (summary.sources, summary.codes, summary.codings) == (0, 0, 0)
+
+
+def test_control_characters_survive_as_valid_xml(
+    sqlite_url: str, tmp_path: Path, project_schema
+) -> None:  # type: ignore[no-untyped-def]
+    store = new_store(sqlite_url)
+    turns = [("Ordfører", "Tekst med \x07bjelle og \x0bvtab."), ("Rådmann", "Svar.")]
+    with store.session() as s:
+        tid = TranscriptRepo(s).add_draft(make_draft(turns, name="ctl\x01.txt"), None).id
+    with store.session() as s:
+        seg = TranscriptRepo(s).segments(tid)[0]
+    c = coding.code_segment(store, seg.id, "A1", "anna")
+    coding.add_memo(store, "anna", "Notat med \x1b escape", coding_id=c.id)
+    out = tmp_path / "ctl.qdpx"
+    export_qdpx(store, out)
+    project_schema.validate(project_xml(out))
+    target = Store(f"sqlite:///{tmp_path / 't.sqlite'}")
+    assert import_qdpx(target, out).status == "imported"
+    # The transcript text travels in a file, untouched; only XML strings (the name) are made safe.
+    assert {r[1:] for r in coded_ranges(target)} == {r[1:] for r in coded_ranges(store)}
+    assert {r[0] for r in coded_ranges(target)} == {"ctl\ufffd.txt"}
