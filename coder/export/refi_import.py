@@ -619,9 +619,25 @@ def _speaker_labels(
     return found
 
 
+def _turns(
+    segments: list[tuple[int, int]], labels: list[str | None]
+) -> tuple[list[tuple[int, int]], list[str | None]]:
+    """Join unlabelled paragraphs onto the labelled turn before them (a turn runs to the next
+    label), so segments are speaker turns; paragraphs before the first label stay as they are."""
+    out: list[tuple[int, int]] = []
+    out_labels: list[str | None] = []
+    for (start, end), label in zip(segments, labels, strict=True):
+        if label is None and out_labels and out_labels[-1] is not None:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+            out_labels.append(label)
+    return out, out_labels
+
+
 def _draft(path: Path, source: _Source) -> TranscriptDraft:
-    segments = tile_segments(source.text)
-    labels = _speaker_labels(source.text, segments, source.speakers)
+    tiles = tile_segments(source.text)
+    segments, labels = _turns(tiles, _speaker_labels(source.text, tiles, source.speakers))
     participants: list[ParticipantDraft] = []
     seen: set[str] = set()
     for label in labels:
