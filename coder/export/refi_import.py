@@ -61,6 +61,7 @@ from coder.export.refi_common import (
     tile_segments,
 )
 from coder.ingest.draft import ParticipantDraft, SegmentDraft, TranscriptDraft
+from coder.ingest.roles import infer_role
 from coder.store.codes import CodeRepo
 from coder.store.convert import case_info, span_key
 from coder.store.db import Store
@@ -165,7 +166,6 @@ class _Project:
     sources: list[_Source] = field(default_factory=list)
     cases: list[_Case] = field(default_factory=list)
     notes: dict[str, _Note] = field(default_factory=dict)
-    project_note_refs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -281,7 +281,11 @@ class _Reader:
                     n = self.read_note(note)
                     if n is not None:
                         project.notes[n.guid] = n
-            project.project_note_refs = self.note_refs(root)
+            description = (child_text(root, "Description") or "").strip()
+            if description:  # the project's own description becomes a project memo
+                project.notes["project-description"] = _Note(
+                    "project-description", self.default_user, description, None, None
+                )
             for el in root:
                 if local(el) in UNSUPPORTED:
                     self.skipped[UNSUPPORTED[local(el)]] += len(children(el))
@@ -552,7 +556,7 @@ class _Reader:
         content = TextMap.build(raw or "").text.strip()
         description = (child_text(el, "Description") or "").strip()
         parts = []
-        if name and not content.startswith(name.rstrip("…").strip()):
+        if name and not " ".join(content.split()).startswith(" ".join(name.rstrip("…").split())):
             parts.append(name)
         if description:
             parts.append(description)
@@ -588,15 +592,8 @@ def _mark_relations(codings: list[_Coding]) -> None:
 
 
 def _infer_group(label: str) -> RoleGroup:
-    try:
-        from coder.ingest.roles import infer_role  # type: ignore[import-not-found]
-    except ImportError:
-        return RoleGroup.OTHER
-    try:
-        group = infer_role(label)[0]
-    except Exception:  # a heuristic from another package must never break an import
-        return RoleGroup.OTHER
-    return group if isinstance(group, RoleGroup) else RoleGroup.OTHER
+    """The role group a speaker label implies (the same mapping ingest uses), else OTHER."""
+    return infer_role(label)[0]
 
 
 def _speaker_labels(
@@ -720,6 +717,8 @@ def _write(store: Store, path: Path, project: _Project) -> _Tally:
     with store.session() as s:
         codes = CodeRepo(s)
         trepo = TranscriptRepo(s)
+        if not codes.setting("project.title"):
+            codes.set_setting("project.title", project.name)
         current = {c.id: c for c in codes.list()}
         existing = {cid: c.label for cid, c in current.items()}
         planned = _plan(project, existing)

@@ -283,6 +283,7 @@ def test_round_trip_reproduces_the_project(db_url: str, second_url: str, tmp_pat
         want = {c.id: c for c in CodeRepo(s1).list()}
         got = {c.id: c for c in CodeRepo(s2).list()}
         assert set(got) == set(want)
+        assert CodeRepo(s2).setting("project.title") == "Stab/støtte"
         for cid, c in want.items():
             g = got[cid]
             assert (g.parent_id, g.label, g.kind, g.color, g.description) == (
