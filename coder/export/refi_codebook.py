@@ -241,7 +241,7 @@ def planned_to_codebook(
 ) -> Codebook:
     guide = _guide()
     defs: list[CodeDef] = []
-    for i, p in enumerate(planned, 1):
+    for i, p in enumerate(planned):
         known = guide.get(p.id) if guide is not None and p.id in guide and not p.foreign else None
         defs.append(
             CodeDef(

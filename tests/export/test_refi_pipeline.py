@@ -178,3 +178,32 @@ def test_import_command_reads_a_qdpx(sqlite_url: str, tmp_path: Path, shared_dir
     broken.write_bytes(b"not a zip")
     result = runner.invoke(app, ["--db", sqlite_url, "import", str(broken)])
     assert result.exit_code != 0
+
+
+def test_codebook_commands_write_and_load_qdc(
+    sqlite_url: str, tmp_path: Path, shared_dir: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from coder.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "guide.qdc"
+    result = runner.invoke(
+        app, ["--db", sqlite_url, "codebook", "export", "--format", "qdc", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    xmlschema.XMLSchema(str(shared_dir / "refi" / "Codebook-mrt2019.xsd")).validate(
+        out.read_bytes()
+    )
+    other = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    with open_store(other).session() as s:
+        before = {c.id: c for c in CodeRepo(s).list()}
+    result = runner.invoke(app, ["--db", other, "codebook", "load", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "0 codes added, 0 updated" in " ".join(result.output.split())
+    with open_store(other).session() as s:
+        after = {c.id: c for c in CodeRepo(s).list()}
+    # Guide codes come back whole: REFI carries names, colours and descriptions, the packaged
+    # guide the question texts and lexicons.
+    assert after == before
