@@ -22,7 +22,7 @@ TABLE = [
     ("Politiker", P), ("Statsråd", P),
     ("Rådmann", C), ("rådmannen", C), ("Assisterende rådmann", C), ("Kommunalsjef", C),
     ("Kommunalsjef oppvekst", C), ("KOMMUNALSJEF HELSE", C), ("Kommunedirektør", C),
-    ("Kommunaldirektør", C), ("Ledergruppen", C), ("Kommuneleder", C),
+    ("Kommunaldirektør", C), ("Ledergruppen", C), ("Kommuneleder", C), ("Leder tjenestetorget", S), ("Utviklingssjef", S),
     ("Økonomisjef", S), ("Personalsjef", S), ("Organisasjonssjef", S), ("IKT-sjef", S),
     ("IKT sjef", S), ("Informasjonssjef", S), ("Plansjef", S), ("Controller", S),
     ("Rådgiver", S), ("Stabsleder", S), ("Personalrådgiver", S), ("Lønnsleder", S),
