@@ -1,65 +1,42 @@
 """REFI-QDA project import (.qdpx): codes, text sources, codings, cases and notes, all or nothing.
 
-Design (see also refi_common and refi_codebook):
+refi_read reads and checks the archive (nothing is written if it is broken); this module turns it
+into our rows in one transaction:
 
-* The archive is read and checked completely before anything is written; the database changes in
-  one transaction. A broken archive (not a zip, no project.qde, XML syntax error, a referenced
-  text missing from an archive that carries source files, positions outside the text) is refused
-  with one InputError line naming the file and the place.
-* Text comes from sources/ in the archive (plainTextPath "internal://x.txt" or a bare relative
-  path) or from inline PlainTextContent. An archive exported without any source files (as some
-  tools allow) still imports its codebook, cases and notes; its text sources are skipped with a
-  warning. Paths outside the archive (absolute, relative:// ) are never read.
 * Each text source becomes a transcript whose segments tile the text: one segment per paragraph
-  block (or per line when the text has no blank lines) including the blank lines after it. A
-  selection is split at segment boundaries into one coding per segment it touches, with a span
+  block (or per line when the text has no blank lines) including the blank lines after it, and
+  when blocks open with speaker labels ("Ordfører: ...") one segment per speaker turn. Roles come
+  from our own "speakers" variable, else from ingest's label mapping, else "other".
+* A selection is split at segment boundaries into one coding per segment it touches, with a span
   unless it covers the whole segment; because segments tile the text, the pieces together are
-  exactly the selected characters. A speaker label that starts blocks ("Ordfører: ...") makes a
-  participant (roles from our own "speakers" variable, else inferred, else "other").
+  exactly the selected characters.
 * Codings are stored as origin "imported", status "accepted", coder = the creating User's name.
-* Non-text sources (PDF, pictures, audio, video), sets, links, graphs and unknown elements are
-  skipped with a warning (reported in ImportOutcome.inferred_roles, the outcome's note list).
+* Codes are matched or created by refi_codebook.plan_codes; codes already in the project keep
+  their id, kind, text and lexicon and take label, colour and description from the file.
+* Cases become municipalities (known variables fill the facts, others go to the notes).
 * Notes become memos on the coding, segment, transcript or code that references them (first
-  reference wins), otherwise project memos; a note's name and description lead its text.
+  reference wins), otherwise project memos; a selection's description is a memo on its segment.
+* Warnings (skipped sources and elements) are reported in ImportOutcome.inferred_roles, the
+  outcome's note list. Importing the same archive again changes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
-import zipfile
-import zlib
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from coder.domain import CodingOrigin, CodingStatus, ImportOutcome, Relation, RoleGroup
-from coder.errors import InputError
-from coder.export.refi_codebook import (
-    MAX_XML_BYTES,
-    PlannedCode,
-    RefiCode,
-    child_text,
-    children,
-    local,
-    parse_xml,
-    plan_codes,
-    planned_to_codebook,
-    read_code_tree,
-)
+from coder.domain import CodingOrigin, CodingStatus, ImportOutcome, RoleGroup
+from coder.export.refi_codebook import PlannedCode, plan_codes, planned_to_codebook
 from coder.export.refi_common import (
-    TextMap,
-    norm_guid,
-    parse_xml_datetime,
-    relation_marker_guid,
     split_selection,
     tile_segments,
 )
+from coder.export.refi_read import CaseEntry, ProjectContent, TextSource, read_project
 from coder.ingest.draft import ParticipantDraft, SegmentDraft, TranscriptDraft
 from coder.ingest.roles import infer_role
 from coder.store.codes import CodeRepo
@@ -68,19 +45,10 @@ from coder.store.db import Store
 from coder.store.models import Code, Coding, Memo, Segment
 from coder.store.transcripts import CaseFacts, TranscriptRepo
 
-MAX_ARCHIVE_BYTES = 2 * 1024**3
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
 MAX_WARNINGS = 25
 PG_INT_MAX = 2**31 - 1
 FOREIGN_COLOR = "#b07aa1"  # the colour new themes get elsewhere in coder
 
-NON_TEXT_SOURCES = {
-    "PictureSource": "picture",
-    "PDFSource": "PDF",
-    "AudioSource": "audio",
-    "VideoSource": "video",
-}
-UNSUPPORTED = {"Links": "links", "Sets": "sets", "Graphs": "graphs"}
 CASE_FIELDS = {
     "county": "county",
     "fylke": "county",
@@ -94,498 +62,6 @@ CASE_FIELDS = {
     "reformår": "reform_year",
 }
 _LABEL = re.compile(r"^([^\W\d_][^\n:]{0,59}?)[ \t]*:[ \t]")
-
-
-# -- what the archive holds --------------------------------------------------------------------------
-
-
-@dataclass
-class _Coding:
-    guid: str
-    code_guid: str
-    coder: str
-    created: datetime | None
-    notes: list[str] = field(default_factory=list)
-    relation: Relation | None = None
-
-
-@dataclass
-class _Selection:
-    guid: str
-    start: int  # our offsets (already mapped)
-    end: int
-    codings: list[_Coding]
-    notes: list[str]
-    description: str | None
-    author: str
-
-
-@dataclass
-class _Source:
-    guid: str
-    name: str
-    title: str
-    text: str
-    line: int | None
-    selections: list[_Selection] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    interview_date: date | None = None
-    speakers: dict[str, str] = field(default_factory=dict)  # label -> role group value
-    description_memo: str | None = None
-    author: str = "imported"
-
-    @property
-    def sha256(self) -> str:
-        digest = hashlib.sha256(b"refi-qda\0" + self.guid.encode() + b"\0")
-        digest.update(self.text.encode("utf-8"))
-        return digest.hexdigest()
-
-
-@dataclass
-class _Case:
-    guid: str
-    name: str
-    description: str
-    values: dict[str, str]
-    sources: list[str]
-
-
-@dataclass
-class _Note:
-    guid: str
-    author: str
-    text: str
-    created: datetime | None
-    modified: datetime | None
-
-
-@dataclass
-class _Project:
-    name: str
-    codes: list[RefiCode] = field(default_factory=list)
-    sources: list[_Source] = field(default_factory=list)
-    cases: list[_Case] = field(default_factory=list)
-    notes: dict[str, _Note] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-
-class _Reader:
-    """Reads and checks a .qdpx archive into a _Project; raises InputError, writes nothing."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.member = "project.qde"
-        self.warnings: list[str] = []
-        self.skipped: Counter[str] = Counter()
-        self.users: dict[str, str] = {}
-        self.variables: dict[str, tuple[str, str]] = {}
-        self.default_user = "imported"
-        self.zf: zipfile.ZipFile | None = None
-        self.members: dict[str, zipfile.ZipInfo] = {}
-        self.has_source_files = False
-
-    # -- archive ----------------------------------------------------------------------------------
-
-    def fail(self, message: str, el: Any = None) -> InputError:
-        where = f"{self.member} line {el.sourceline}: " if el is not None and el.sourceline else ""
-        return InputError(f"{where}{message}", path=self.path)
-
-    def open(self) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
-        try:
-            size = self.path.stat().st_size
-            if size > MAX_ARCHIVE_BYTES:
-                raise InputError("archive is larger than 2 GB", path=self.path)
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", path=self.path) from exc
-        try:
-            zf = zipfile.ZipFile(io.BytesIO(data))
-            infos = zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
-            raise InputError(
-                f"not a REFI-QDA archive (a .qdpx is a zip file): {exc}", path=self.path
-            ) from exc
-        members = {i.filename.replace("\\", "/").lower(): i for i in infos if not i.is_dir()}
-        return zf, members
-
-    def read_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-        if info.file_size > limit:
-            raise InputError(
-                f"{info.filename} is too large ({info.file_size} bytes)", path=self.path
-            )
-        try:
-            with zf.open(info) as fh:
-                data = fh.read(limit + 1)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            ValueError,
-            RuntimeError,
-            NotImplementedError,
-        ) as exc:
-            raise InputError(
-                f"{info.filename} cannot be read from the archive: {exc}", path=self.path
-            ) from exc
-        if len(data) > limit:
-            raise InputError(f"{info.filename} is too large", path=self.path)
-        return data
-
-    # -- project ----------------------------------------------------------------------------------
-
-    def read(self) -> _Project:
-        zf, members = self.open()
-        with zf:
-            qde = members.get("project.qde")
-            if qde is None:
-                raise InputError("the archive has no project.qde", path=self.path)
-            self.member = qde.filename
-            root = parse_xml(
-                self.read_member(zf, qde, MAX_XML_BYTES), path=self.path, member=self.member
-            )
-            if local(root) != "Project":
-                raise self.fail(f"root element is <{local(root) or '?'}>, expected <Project>", root)
-            project = _Project(name=(root.get("name") or self.path.stem).strip() or self.path.stem)
-            self.zf, self.members = zf, members
-            self.has_source_files = any(
-                n.startswith("sources/") and not n.endswith("/.root") for n in members
-            )
-            known = {
-                "Users",
-                "CodeBook",
-                "Variables",
-                "Cases",
-                "Sources",
-                "Notes",
-                "Description",
-                "NoteRef",
-            } | set(UNSUPPORTED)
-            self.check_children(root, known)
-            for el in children(root, "Users"):
-                self.read_users(el)
-            self.default_user = self.user_name(root.get("creatingUserGUID"), "imported")
-            for el in children(root, "CodeBook"):
-                for codes_el in children(el, "Codes"):
-                    project.codes.extend(
-                        read_code_tree(codes_el, path=self.path, member=self.member)
-                    )
-            for el in children(root, "Variables"):
-                self.read_variables(el)
-            for el in children(root, "Cases"):
-                project.cases.extend(self.read_case(c) for c in children(el, "Case"))
-            for el in children(root, "Sources"):
-                self.read_sources(el, project)
-            for el in children(root, "Notes"):
-                for note in children(el, "Note"):
-                    n = self.read_note(note)
-                    if n is not None:
-                        project.notes[n.guid] = n
-            description = (child_text(root, "Description") or "").strip()
-            if description:  # the project's own description becomes a project memo
-                project.notes["project-description"] = _Note(
-                    "project-description", self.default_user, description, None, None
-                )
-            for el in root:
-                if local(el) in UNSUPPORTED:
-                    self.skipped[UNSUPPORTED[local(el)]] += len(children(el))
-        for what, n in sorted(self.skipped.items()):
-            self.warnings.append(f"skipped {n} {what} (not supported)")
-        project.warnings = self.warnings
-        return project
-
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
-
-    def check_children(self, el: Any, allowed: set[str]) -> None:
-        for child in children(el):
-            if local(child) not in allowed:
-                self.warn(
-                    f"skipped unknown element <{local(child)}> in <{local(el)}> "
-                    f"({self.member} line {child.sourceline})"
-                )
-
-    def note_refs(self, el: Any) -> list[str]:
-        return [g for g in (norm_guid(r.get("targetGUID")) for r in children(el, "NoteRef")) if g]
-
-    def guid(self, el: Any) -> str:
-        g = norm_guid(el.get("guid"))
-        if g is None:
-            raise self.fail(f"<{local(el)}> without a valid guid", el)
-        return g
-
-    def read_users(self, el: Any) -> None:
-        for u in children(el, "User"):
-            g = self.guid(u)
-            name = (u.get("name") or u.get("id") or "").strip() or f"user-{g[:8]}"
-            self.users[g] = name[:100]
-
-    def user_name(self, guid: str | None, default: str) -> str:
-        g = norm_guid(guid)
-        if g is None:
-            return default
-        return self.users.get(g, default)
-
-    def read_variables(self, el: Any) -> None:
-        for v in children(el, "Variable"):
-            self.variables[self.guid(v)] = (
-                (v.get("name") or "").strip(),
-                (v.get("typeOfVariable") or "Text").strip(),
-            )
-
-    def variable_values(self, el: Any) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for vv in children(el, "VariableValue"):
-            ref = children(vv, "VariableRef")
-            target = norm_guid(ref[0].get("targetGUID")) if ref else None
-            if target is None or target not in self.variables:
-                self.warn(
-                    f"skipped a variable value with an unknown variable ({self.member} line {vv.sourceline})"
-                )
-                continue
-            name = self.variables[target][0]
-            values = [c for c in children(vv) if local(c) != "VariableRef"]
-            if values:
-                out[name] = "".join(values[0].itertext()).strip()
-        return out
-
-    # -- cases --------------------------------------------------------------------------------------
-
-    def read_case(self, el: Any) -> _Case:
-        g = self.guid(el)
-        self.check_children(
-            el, {"Description", "CodeRef", "VariableValue", "SourceRef", "SelectionRef"}
-        )
-        self.skipped["case code references"] += len(children(el, "CodeRef"))
-        self.skipped["case selection references"] += len(children(el, "SelectionRef"))
-        return _Case(
-            guid=g,
-            name=((el.get("name") or "").strip() or f"case {g[:8]}")[:200],
-            description=(child_text(el, "Description") or "").strip(),
-            values=self.variable_values(el),
-            sources=[
-                t for t in (norm_guid(r.get("targetGUID")) for r in children(el, "SourceRef")) if t
-            ],
-        )
-
-    # -- sources -----------------------------------------------------------------------------------
-
-    def read_sources(self, el: Any, project: _Project) -> None:
-        for src in children(el):
-            kind = local(src)
-            if kind == "TextSource":
-                source = self.read_text_source(src)
-                if source is not None:
-                    project.sources.append(source)
-            elif kind in NON_TEXT_SOURCES:
-                self.warn(
-                    f"skipped {NON_TEXT_SOURCES[kind]} source {src.get('name') or self.guid(src)!r} "
-                    "(only text sources are imported)"
-                )
-            else:
-                self.warn(
-                    f"skipped unknown element <{kind}> in <Sources> "
-                    f"({self.member} line {src.sourceline})"
-                )
-
-    def source_text(self, el: Any, name: str) -> str | None:
-        """The raw text of a TextSource or Note: inline, or from the archive; None to skip it."""
-        inline = children(el, "PlainTextContent")
-        if inline:
-            return "".join(inline[0].itertext())
-        ref = (el.get("plainTextPath") or "").strip()
-        if not ref:
-            raise self.fail(
-                f"<{local(el)}> {name!r} has neither PlainTextContent nor plainTextPath", el
-            )
-        if ref.lower().startswith("internal://"):
-            rel = ref[len("internal://") :]
-        elif "://" in ref or ref.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", ref):
-            self.warn(f"skipped {local(el)} {name!r}: its text {ref!r} is outside the archive")
-            return None
-        else:
-            rel = ref
-        rel = rel.replace("\\", "/").lstrip("/")
-        if any(part == ".." for part in rel.split("/")):
-            self.warn(f"skipped {local(el)} {name!r}: unsafe path {ref!r}")
-            return None
-        key = rel.lower() if rel.lower().startswith("sources/") else f"sources/{rel.lower()}"
-        info = self.members.get(key)
-        if info is None:
-            if not self.has_source_files:
-                self.warn(
-                    f"skipped {local(el)} {name!r}: the archive was exported without its source files"
-                )
-                return None
-            raise self.fail(f"{key} (text of {local(el)} {name!r}) is missing from the archive", el)
-        assert self.zf is not None
-        data = self.read_member(self.zf, info, MAX_SOURCE_BYTES)
-        return self.decode(data, info.filename)
-
-    def decode(self, data: bytes, member: str) -> str:
-        try:
-            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                return data.decode("utf-16")
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{member} is not UTF-8 text (byte {exc.start}: {exc.reason})", path=self.path
-            ) from exc
-
-    def read_text_source(self, el: Any) -> _Source | None:
-        g = self.guid(el)
-        self.check_children(
-            el,
-            {
-                "Description",
-                "PlainTextContent",
-                "PlainTextSelection",
-                "Coding",
-                "NoteRef",
-                "VariableValue",
-            },
-        )
-        ref = (el.get("plainTextPath") or "").strip()
-        name = (
-            (el.get("name") or "").strip()
-            or (ref.rsplit("/", 1)[-1] if ref else "")
-            or f"source {g[:8]}"
-        )
-        raw = self.source_text(el, name)
-        if raw is None:
-            return None
-        tmap = TextMap.build(raw)
-        author = self.user_name(el.get("creatingUser"), self.default_user)
-        description = (child_text(el, "Description") or "").strip()
-        source = _Source(
-            guid=g,
-            name=name[:500],
-            title=name[:500],
-            text=tmap.text,
-            line=el.sourceline,
-            notes=self.note_refs(el),
-            author=author,
-        )
-        if description and "\n" not in description and len(description) <= 300:
-            source.title = description
-        elif description:
-            source.description_memo = description
-        for sel in children(el, "PlainTextSelection"):
-            s = self.read_selection(sel, tmap, name, author)
-            if s is not None:
-                source.selections.append(s)
-        whole = [self.read_coding(c, author) for c in children(el, "Coding")]
-        if whole and tmap.raw_length > 0:
-            source.selections.append(
-                _Selection(f"whole:{g}", 0, len(tmap.text), whole, [], None, author)
-            )
-        values = self.variable_values(el)
-        for var, value in values.items():
-            low = var.lower()
-            if low == "interview date":
-                try:
-                    source.interview_date = date.fromisoformat(value[:10])
-                except ValueError:
-                    self.warn(f"source {name!r}: unreadable interview date {value!r}")
-            elif low == "speakers":
-                for part in value.split(";"):
-                    label, sep, role = part.rpartition("=")
-                    if sep and label.strip() and role.strip() in RoleGroup._value2member_map_:
-                        source.speakers[label.strip()] = role.strip()
-            else:
-                self.warn(f"source {name!r}: variable {var!r} is not kept")
-        return source
-
-    def position(self, el: Any, attr: str) -> int:
-        value = el.get(attr)
-        try:
-            return int((value or "").strip())
-        except ValueError:
-            raise self.fail(f"<{local(el)}> has no integer {attr} ({value!r})", el) from None
-
-    def read_selection(self, el: Any, tmap: TextMap, name: str, author: str) -> _Selection | None:
-        g = self.guid(el)
-        self.check_children(el, {"Description", "Coding", "NoteRef"})
-        start, end = self.position(el, "startPosition"), self.position(el, "endPosition")
-        if not (0 <= start <= end <= tmap.raw_length):
-            raise self.fail(
-                f"selection {g} at {start}-{end} lies outside the text of {name!r} "
-                f"(0-{tmap.raw_length})",
-                el,
-            )
-        if start == end:
-            self.warn(
-                f"skipped an empty selection in {name!r} ({self.member} line {el.sourceline})"
-            )
-            return None
-        sel_author = self.user_name(el.get("creatingUser"), author)
-        codings = [self.read_coding(c, sel_author) for c in children(el, "Coding")]
-        _mark_relations(codings)
-        return _Selection(
-            guid=g,
-            start=tmap.start(start),
-            end=tmap.end(end),
-            codings=[c for c in codings if c.code_guid],
-            notes=self.note_refs(el),
-            description=(child_text(el, "Description") or "").strip() or None,
-            author=sel_author,
-        )
-
-    def read_coding(self, el: Any, default_user: str) -> _Coding:
-        g = self.guid(el)
-        self.check_children(el, {"CodeRef", "NoteRef"})
-        refs = children(el, "CodeRef")
-        target = norm_guid(refs[0].get("targetGUID")) if refs else None
-        if target is None:
-            raise self.fail("<Coding> without a valid CodeRef", el)
-        return _Coding(
-            guid=g,
-            code_guid=target,
-            coder=self.user_name(el.get("creatingUser"), default_user),
-            created=parse_xml_datetime(el.get("creationDateTime")),
-            notes=self.note_refs(el),
-        )
-
-    # -- notes --------------------------------------------------------------------------------------
-
-    def read_note(self, el: Any) -> _Note | None:
-        g = self.guid(el)
-        name = (el.get("name") or "").strip()
-        has_text = bool(children(el, "PlainTextContent") or el.get("plainTextPath"))
-        raw = self.source_text(el, name or g) if has_text else None
-        content = TextMap.build(raw or "").text.strip()
-        description = (child_text(el, "Description") or "").strip()
-        parts = []
-        if name and not " ".join(content.split()).startswith(" ".join(name.rstrip("…").split())):
-            parts.append(name)
-        if description:
-            parts.append(description)
-        if content:
-            parts.append(content)
-        text = "\n\n".join(parts)
-        if not text:
-            self.warn(f"skipped an empty note ({self.member} line {el.sourceline})")
-            return None
-        return _Note(
-            guid=g,
-            author=self.user_name(el.get("creatingUser"), self.default_user),
-            text=text,
-            created=parse_xml_datetime(el.get("creationDateTime")),
-            modified=parse_xml_datetime(el.get("modifiedDateTime")),
-        )
-
-
-def _mark_relations(codings: list[_Coding]) -> None:
-    """Fold our relation markers (see refi_export) into the coding they belong to."""
-    markers: dict[str, tuple[_Coding, Relation]] = {}
-    for c in codings:
-        for rel in Relation:
-            markers[relation_marker_guid(c.guid, rel.value)] = (c, rel)
-    for c in codings:
-        hit = markers.get(c.guid)
-        if hit is not None and hit[0] is not c:
-            hit[0].relation = hit[1]
-            c.code_guid = ""  # dropped by the caller
 
 
 # -- speakers -------------------------------------------------------------------------------------
@@ -632,7 +108,7 @@ def _turns(
     return out, out_labels
 
 
-def _draft(path: Path, source: _Source) -> TranscriptDraft:
+def _draft(path: Path, source: TextSource) -> TranscriptDraft:
     tiles = tile_segments(source.text)
     segments, labels = _turns(tiles, _speaker_labels(source.text, tiles, source.speakers))
     participants: list[ParticipantDraft] = []
@@ -685,7 +161,7 @@ class _Tally:
     words: int = 0
 
 
-def _case_facts(case: _Case, warnings: list[str]) -> CaseFacts:
+def _case_facts(case: CaseEntry, warnings: list[str]) -> CaseFacts:
     facts: dict[str, Any] = {}
     extra: list[str] = []
     for var, value in case.values.items():
@@ -707,11 +183,11 @@ def _case_facts(case: _Case, warnings: list[str]) -> CaseFacts:
     return CaseFacts(name=case.name, notes=notes, **facts)
 
 
-def _plan(project: _Project, existing: dict[str, str]) -> list[PlannedCode]:
+def _plan(project: ProjectContent, existing: dict[str, str]) -> list[PlannedCode]:
     return plan_codes(project.codes, existing)
 
 
-def _write(store: Store, path: Path, project: _Project) -> _Tally:
+def _write(store: Store, path: Path, project: ProjectContent) -> _Tally:
     tally = _Tally()
     warnings = project.warnings
     with store.session() as s:
@@ -848,7 +324,7 @@ def _write(store: Store, path: Path, project: _Project) -> _Tally:
 
 def _write_memos(
     s: Any,
-    project: _Project,
+    project: ProjectContent,
     source_ids: dict[str, int],
     seg_targets: dict[str, tuple[int, int]],
     coding_rows: dict[str, Coding],
@@ -939,11 +415,6 @@ def _memo_exists(s: Any, author: str, text: str, where: dict[str, Any]) -> bool:
 
 
 # -- entry point ------------------------------------------------------------------------------------
-
-
-def read_project(path: Path | str) -> _Project:
-    """Read and check a .qdpx archive (no database involved); raises InputError if it is broken."""
-    return _Reader(Path(path)).read()
 
 
 def _notes_for(warnings: list[str]) -> list[str]:
