@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -208,38 +209,37 @@ def byte_mutation(draw: st.DrawFn, data: bytes) -> bytes:
     return bytes(out)
 
 
-_FUZZ_DIR = Path(tempfile.mkdtemp(prefix="coder-refi-fuzz-"))
-_FUZZ_STORE: list[Store] = []
+@pytest.fixture(scope="module")
+def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Store]]:
+    """One SQLite project for all fuzz examples (module scope: hypothesis reuses it)."""
+    folder = tmp_path_factory.mktemp("refi-fuzz")
+    store = new_store(f"sqlite:///{folder / 'fuzz.sqlite'}")
+    yield folder / "fuzz.qdpx", store
+    store.dispose()
 
 
-def fuzz_store() -> Store:
-    if not _FUZZ_STORE:
-        _FUZZ_STORE.append(new_store(f"sqlite:///{_FUZZ_DIR / 'fuzz.sqlite'}"))
-    return _FUZZ_STORE[0]
-
-
-def _import_only_input_errors(data: bytes) -> None:
-    path = _FUZZ_DIR / "fuzz.qdpx"
+def _import_only_input_errors(target: tuple[Path, Store], data: bytes) -> None:
+    path, store = target
     path.write_bytes(data)
     try:
-        import_qdpx(fuzz_store(), path)
+        import_qdpx(store, path)
     except InputError as exc:
         assert "\n" not in str(exc)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_fuzzed_project_xml_raises_only_input_errors(data: st.DataObject) -> None:
+def test_fuzzed_project_xml_raises_only_input_errors(fuzz_target, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
     files = members(valid_archive())
     xml = data.draw(xml_mutation(files["project.qde"].decode("utf-8")))
     files["project.qde"] = xml.encode("utf-8")
-    _import_only_input_errors(rezip(files))
+    _import_only_input_errors(fuzz_target, rezip(files))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_fuzzed_archive_bytes_raise_only_input_errors(data: st.DataObject) -> None:
-    _import_only_input_errors(data.draw(byte_mutation(valid_archive())))
+def test_fuzzed_archive_bytes_raise_only_input_errors(fuzz_target, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    _import_only_input_errors(fuzz_target, data.draw(byte_mutation(valid_archive())))
 
 
 @settings(max_examples=60, deadline=None)
