@@ -36,6 +36,7 @@ from coder.export.refi_common import (
     norm_guid,
     slug,
     split_code_name,
+    xml_document,
     xml_safe,
 )
 
@@ -304,7 +305,7 @@ def qdc_bytes(codebook: Codebook) -> bytes:
     root.set("origin", ORIGIN)
     codes = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
     add_code_elements(codes, codebook, CODEBOOK_NS)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml_document(root)
 
 
 def write_qdc(codebook: Codebook, path: Path | str, *, force: bool = False) -> Path:

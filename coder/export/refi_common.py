@@ -20,6 +20,9 @@ import uuid
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+
+from lxml import etree
 
 from coder import __version__
 from coder.domain import CodeKind, Relation
@@ -56,6 +59,12 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 def xml_safe(value: object) -> str:
     """Text that XML 1.0 can carry: control characters become U+FFFD (lengths are kept)."""
     return _NOT_XML.sub("\ufffd", str(value))
+
+
+def xml_document(root: Any) -> bytes:
+    """UTF-8 XML with the declaration in double quotes, as every QDA program's parser expects."""
+    body = etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def code_guid(code_id: str) -> str:

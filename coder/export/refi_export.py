@@ -49,6 +49,7 @@ from coder.export.refi_common import (
     object_guid,
     relation_marker_guid,
     xml_datetime,
+    xml_document,
     xml_safe,
 )
 from coder.store.codes import CodeRepo
@@ -381,7 +382,7 @@ class _Builder:
         self.counts["cases"] = len(snap.cases)
         self.counts["notes"] = len(snap.memos)
         self.counts["users"] = len(self.users)
-        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        xml = xml_document(root)
         return xml, files, modified
 
     def case(self, cases_el: Any, case: CaseInfo, sources: list[str]) -> None:
