@@ -71,10 +71,13 @@ def _qc_project(qc: str, work: Path, src: Path) -> tuple[float, float, dict[str,
     }
     settings["editor"] = "bench"
     settings_path.write_text(yaml.safe_dump(settings), encoding="utf-8")
-    t_import = _qc(qc, ["corpus", "import", "--recursive", str(src)], work)
+    # .txt needs no conversion; the default importer would call pandoc
+    t_import = _qc(
+        qc, ["corpus", "import", "--recursive", "--importer", "verbatim", str(src)], work
+    )
     names = sorted(p.name for p in src.iterdir())
     for name in names:
-        _qc(qc, ["code", "bench", "--pattern", f"*{name}"], work)
+        _qc(qc, ["code", "bench", "--pattern", name], work)  # a substring of the path
     out = work / "stats.csv"
     t_count = _qc(qc, ["codes", "stats", "--outfile", str(out)], work)
     counts: dict[str, int] = {}
