@@ -41,7 +41,10 @@ BENCHMARKS: dict[str, RunFn] = {
 }
 
 
-def run_all(names: list[str], scale: str) -> list[Result]:
+def run_all(
+    names: list[str], scale: str, after_each: Callable[[list[Result]], None] | None = None
+) -> list[Result]:
+    """Run the benchmarks in order; `after_each` sees the rows so far (to write them as we go)."""
     results: list[Result] = []
     for name in names:
         started = time.perf_counter()
@@ -52,6 +55,8 @@ def run_all(names: list[str], scale: str) -> list[Result]:
             traceback.print_exc(file=sys.stderr)
             rows = [Result(name, None, "", note=f"error: {type(exc).__name__}: {exc}")]
         results.extend(rows)
+        if after_each is not None:
+            after_each(results)
         print(
             f"[bench] {name}: {len(rows)} figures in {time.perf_counter() - started:.1f} s",
             file=sys.stderr,
@@ -111,10 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.pg_url:
         PG_URL["url"] = args.pg_url
     names = [n for n in (args.only or list(BENCHMARKS)) if n not in args.skip]
-    results = run_all(names, args.scale)
     info = machine_info(args.pg_url)
+    to_file = bool(args.out) and str(args.out) != "-"
+
+    def write(rows: list[Result]) -> None:  # after every benchmark: a long run keeps its figures
+        if to_file:
+            args.out.write_text(render(rows, info, args.scale), encoding="utf-8")
+
+    results = run_all(names, args.scale, write)
     text = render(results, info, args.scale)
-    if args.out and str(args.out) != "-":
+    if to_file:
         args.out.write_text(text, encoding="utf-8")
         print(f"[bench] wrote {args.out}", file=sys.stderr)
     if args.json:
