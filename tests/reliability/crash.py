@@ -1,7 +1,9 @@
-"""Crash harness: run the real CLI, SIGKILL it at a seeded random moment, then check the database.
+"""Crash harness: run the real CLI, SIGKILL it at a seeded random point, then check the database.
 
-The kill lands while the process writes: the harness waits for the first write to the SQLite
-write-ahead log, then sleeps a random fraction of the run's measured write phase.
+Kill points are chosen by progress, not by the clock, so they spread over the work however
+loaded the machine is: a calibration run records how large the SQLite write-ahead log grows;
+each killed run is stopped once its log has reached a seeded random fraction of that size, plus
+a seeded random delay of up to 50 ms so kills also land between commits (parsing, NLP).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from coder.ingest.draft import TranscriptDraft
 
 @dataclass
 class KillOutcome:
-    delay: float  # seconds after the first write
+    wal_bytes: int  # size of the log when the kill was sent
     killed: bool  # False when the run had already finished
     returncode: int | None
 
@@ -43,56 +45,63 @@ def wal_path(db: Path) -> Path:
     return Path(f"{db}-wal")
 
 
+def _wal_size(wal: Path) -> int:
+    try:
+        return wal.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def run_and_kill(
     cmd: Sequence[str],
     env: dict[str, str],
     db: Path,
+    threshold: int,
     delay: float,
     *,
-    timeout: float = 300.0,
+    timeout: float = 600.0,
 ) -> KillOutcome:
-    """Start `cmd`, wait for its first database write, sleep `delay`, SIGKILL it."""
+    """Start `cmd`; once its WAL holds `threshold` bytes, sleep `delay` and SIGKILL it."""
     wal = wal_path(db)
-    start_size = wal.stat().st_size if wal.exists() else 0
     proc = subprocess.Popen(
         list(cmd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + timeout
+    size = 0
     try:
         while proc.poll() is None and time.monotonic() < deadline:
-            if wal.exists() and wal.stat().st_size != start_size:
+            size = _wal_size(wal)
+            if size >= threshold:
                 break
-            time.sleep(0.005)
-        if proc.poll() is None:
+            time.sleep(0.002)
+        if proc.poll() is None and delay:
             time.sleep(delay)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=60)
-            return KillOutcome(delay, True, proc.returncode)
-        return KillOutcome(delay, False, proc.returncode)
+            return KillOutcome(size, True, proc.returncode)
+        return KillOutcome(size, False, proc.returncode)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
 
 
-def timed_write_phase(cmd: Sequence[str], env: dict[str, str], db: Path) -> tuple[float, int]:
-    """Run `cmd` to completion: (seconds from first write to exit, exit code)."""
+def calibrate(cmd: Sequence[str], env: dict[str, str], db: Path) -> int:
+    """Run `cmd` to completion; the largest size its WAL reached (the scale for kill points)."""
     wal = wal_path(db)
-    start_size = wal.stat().st_size if wal.exists() else 0
     proc = subprocess.Popen(list(cmd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    first: float | None = None
+    largest = 0
     while proc.poll() is None:
-        if first is None and wal.exists() and wal.stat().st_size != start_size:
-            first = time.monotonic()
-        time.sleep(0.005)
-    end = time.monotonic()
+        largest = max(largest, _wal_size(wal))
+        time.sleep(0.002)
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.stderr:
         proc.stderr.close()
     if proc.returncode != 0:
         raise AssertionError(f"uninterrupted run failed ({proc.returncode}): {err}")
-    return (end - first) if first is not None else 0.0, proc.returncode
+    assert largest > 0, "the calibration run never wrote to the WAL"
+    return largest
 
 
 def integrity(db: Path) -> list[str]:
@@ -241,9 +250,12 @@ def coding_content(url: str, coder: str) -> dict[tuple[str, int], dict[str, tupl
     return out
 
 
-def seeded_delays(seed: int, n: int, window: float) -> list[float]:
+def kill_points(seed: int, n: int, wal_bytes: int) -> list[tuple[int, float]]:
+    """n (WAL size, extra delay) pairs: fractions 1-95 % of the calibrated log, delays 0-50 ms."""
     rng = random.Random(seed)
-    return [rng.uniform(0.0, window * 1.1) for _ in range(n)]
+    return [
+        (max(1, int(wal_bytes * rng.uniform(0.01, 0.95))), rng.uniform(0.0, 0.05)) for _ in range(n)
+    ]
 
 
 def iterations(default: int) -> int:

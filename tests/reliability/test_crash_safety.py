@@ -23,15 +23,15 @@ from coder.store.db import Store
 from tests.reliability.crash import (
     CrashStats,
     SourceIndex,
+    calibrate,
     check_transcripts_whole,
     coding_content,
     duplicate_natural_keys,
     has_schema,
     integrity,
     iterations,
+    kill_points,
     run_and_kill,
-    seeded_delays,
-    timed_write_phase,
     transcript_content,
 )
 
@@ -104,19 +104,19 @@ def test_import_survives_sigkill(
     calib = tmp_path / "calibrate.sqlite"
     _copy_db(template, calib)
     cmd = [python, "-m", "coder", "--db", f"sqlite:///{calib}", "import", str(src)]
-    window, _ = timed_write_phase(cmd, cli_env, calib)
+    wal_bytes = calibrate(cmd, cli_env, calib)
     assert transcript_content(f"sqlite:///{calib}") == reference  # CLI run == service run
 
     n = iterations(25 if heavy else 15)
     stats = CrashStats()
-    for i, delay in enumerate(seeded_delays(SEED + heavy, n, window)):
+    for i, (threshold, delay) in enumerate(kill_points(SEED + heavy, n, wal_bytes)):
         db = tmp_path / f"run{i}.sqlite"
         from_scratch = i % 4 == 3  # also kill during migration and codebook seeding
         if not from_scratch:
             _copy_db(template, db)
         url = f"sqlite:///{db}"
         cmd = [python, "-m", "coder", "--db", url, "import", str(src)]
-        outcome = run_and_kill(cmd, cli_env, db, delay)
+        outcome = run_and_kill(cmd, cli_env, db, threshold, delay)
         stats.iterations += 1
         stats.killed_mid_run += outcome.killed
         stats.finished_before_kill += not outcome.killed
@@ -144,7 +144,7 @@ def test_import_survives_sigkill(
         assert transcript_content(url) == reference, f"iteration {i}: rerun differs"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    _report("import", stats, {"files": len(files), "write_phase_s": round(window, 2)})
+    _report("import", stats, {"files": len(files), "wal_bytes": wal_bytes})
     assert stats.killed_mid_run >= n // 2, "most kills should land while the import runs"
     assert len(stats.partial_states) >= 2, "kills should leave different committed states"
 
@@ -182,17 +182,21 @@ def test_autocode_survives_sigkill(
     calib = tmp_path / "calibrate.sqlite"
     _copy_db(template, calib)
     cmd = [python, "-m", "coder", "--db", f"sqlite:///{calib}", "autocode", "--all"]
-    window, _ = timed_write_phase(cmd, cli_env, calib)
+    wal_bytes = calibrate(cmd, cli_env, calib)
     assert coding_content(f"sqlite:///{calib}", "tester") == reference
 
     n = iterations(25 if heavy else 6)
     stats = CrashStats()
-    for i, delay in enumerate(seeded_delays(SEED + 7 + heavy, n, window)):
+    for i, (threshold, delay) in enumerate(kill_points(SEED + 7 + heavy, n, wal_bytes)):
         db = tmp_path / f"run{i}.sqlite"
         _copy_db(template, db)
         url = f"sqlite:///{db}"
         outcome = run_and_kill(
-            [python, "-m", "coder", "--db", url, "autocode", "--all"], cli_env, db, delay
+            [python, "-m", "coder", "--db", url, "autocode", "--all"],
+            cli_env,
+            db,
+            threshold,
+            delay,
         )
         stats.iterations += 1
         stats.killed_mid_run += outcome.killed
@@ -235,6 +239,6 @@ def test_autocode_survives_sigkill(
         assert coding_content(url, "tester") == reference, f"iteration {i}: rerun differs"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    _report("autocode", stats, {"write_phase_s": round(window, 2)})
+    _report("autocode", stats, {"wal_bytes": wal_bytes})
     assert stats.killed_mid_run >= n // 2
     assert len(stats.partial_states) >= 2, "kills should leave different committed states"
