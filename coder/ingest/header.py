@@ -94,7 +94,8 @@ def _parse_header(raw: str, path: str | Path) -> Header:
         problem = exc.problem or "invalid YAML"
         raise InputError(f"header: invalid YAML: {problem}", path=path, line=line) from None
     except Exception as exc:  # yaml can raise ValueError etc. on odd scalars
-        raise InputError(f"header: invalid YAML: {exc}", path=path, line=1) from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"header: invalid YAML: {first}", path=path, line=1) from None
     header = Header()
     if data is None:
         return header

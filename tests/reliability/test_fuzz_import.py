@@ -130,6 +130,14 @@ def test_fuzz_odt_import(fuzz_env: tuple[Store, Path], tmp_path: Path) -> None:
     run()
 
 
+@pytest.mark.parametrize("ext", [".txt", ".md"])
+def test_control_character_in_header_is_one_line(fuzz_env: tuple[Store, Path], ext: str) -> None:
+    """Found by fuzzing: YAML's reader error spans two lines; the message must stay on one."""
+    store, folder = fuzz_env
+    data = SEEDS[ext].replace(b"---\r\n", b"---\r\x0b", 1).replace(b"---\n", b"---\n\x01", 1)
+    assert import_and_check(store, folder, ext, data) == "failed"
+
+
 def test_unmutated_seeds_import(fuzz_env: tuple[Store, Path]) -> None:
     """The seeds themselves are valid, so the mutations start from real files."""
     store, folder = fuzz_env
