@@ -42,6 +42,7 @@ class CodeSummary:
     kind: str
     total: Cell
     breakdown: dict[str, Cell] = field(default_factory=dict)  # municipality or role group -> cell
+    order: int = 0  # position in the codebook tree
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +68,15 @@ class Summary:
 
     def code_ids(self) -> list[str]:
         """Every code that has data in some relation, in codebook order."""
-        seen: dict[str, int] = {}
+        order = {c.code_id: c.order for rel in self.relations.values() for c in rel.codes}
+        return sorted(order, key=lambda c: (order[c], c))
+
+    def label(self, code_id: str) -> str:
         for rel in self.relations.values():
-            for i, c in enumerate(rel.codes):
-                seen.setdefault(c.code_id, i)
-        order = {c.code_id: i for rel in self.relations.values() for i, c in enumerate(rel.codes)}
-        return sorted(seen, key=lambda c: order[c])
+            for c in rel.codes:
+                if c.code_id == code_id:
+                    return c.label
+        return code_id
 
     def cell(self, relation: str, code_id: str, column: str | None = None) -> Cell:
         rel = self.relations.get(relation)
@@ -201,6 +205,7 @@ def summarise(
                     kind=kind,
                     total=cell_of(pos, dims),
                     breakdown=breakdown_of(pos, dims, by),
+                    order=order.get(code_id, len(order)),
                 )
             )
         everything = (
