@@ -146,7 +146,7 @@ def contrast_cmd(
     result = synthesis.contrast(
         state(ctx).store(),
         _split(group_a),
-        _split(group_b),
+        _split(group_b) or None,
         level=level,
         status=status,
         coder=coder,
