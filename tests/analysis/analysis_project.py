@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import pytest
+
 from coder.domain import Relation, RoleGroup
 from coder.ingest.draft import ParticipantDraft, SegmentDraft, TranscriptDraft
 from coder.services.coding import code_segment, reject_suggestion
@@ -118,7 +120,9 @@ def build_project(store: Store) -> Project:
         code_segment(store, seg[(key, ordinal)], code, coder, relation=rel)
     with store.session() as s:
         repo = CodingRepo(s)
-        repo.upsert_suggestion(seg[("F1", 1)], "C14a", "auto", score=0.9, evidence=["x"], relation=C)
+        repo.upsert_suggestion(
+            seg[("F1", 1)], "C14a", "auto", score=0.9, evidence=["x"], relation=C
+        )
         repo.upsert_suggestion(seg[("A1", 2)], "C13a", "auto", score=0.7, evidence=[], relation=P)
         row, _ = repo.upsert_suggestion(
             seg[("H1", 1)], "C13a", "anna", score=0.4, evidence=[], relation=U
@@ -127,3 +131,23 @@ def build_project(store: Store) -> Project:
         rejected_id = row.id
     reject_suggestion(store, rejected_id, "anna")
     return Project(seg=seg, transcript=tids)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def project_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The hand-built project on each backend, built once; tests must only read it."""
+    from coder.services.project import open_store
+    from tests.conftest import _pg_database
+
+    gen = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('project') / 'project.sqlite'}"
+    else:
+        gen = _pg_database()
+        url = next(gen)
+    st = open_store(url)
+    build_project(st)
+    yield st
+    st.dispose()
+    if gen is not None:
+        next(gen, None)
