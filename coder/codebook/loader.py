@@ -1,4 +1,11 @@
-"""Codebook loading and validation: YAML or JSON in, a checked Codebook out, one-line errors."""
+"""Codebook loading and validation: YAML or JSON in, a checked Codebook out, one-line errors.
+
+Schema (see interview_guide.yaml): top-level `name` (required), `version`, `language`, `source`
+and `codes`, a list of mappings with `id`, `kind` and `label` (required) and `parent`, `text`,
+`description`, `color` ("#rrggbb"), `relation` (politicians, ceo, units) and
+`lexicon: {lemmas: [...], phrases: [...]}`. Unknown keys are errors, so typos do not pass
+silently. Lemmas are single lowercase words; phrases are multi-word expressions.
+"""
 
 from __future__ import annotations
 

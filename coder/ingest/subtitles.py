@@ -34,7 +34,6 @@ _VTT_TIMING_RE = re.compile(rf"[ \t]*{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \
 _VTT_HEADER_RE = re.compile(r"WEBVTT(?:[ \t].*)?")
 _VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG_RE = re.compile(r"<[^>\n]*>")
-_SPACES_RE = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -74,12 +73,14 @@ def _blocks(text: str) -> list[list[tuple[int, str]]]:
 
 def _cue_text(lines: list[str]) -> tuple[str, LabelMatch | None]:
     raw = " ".join(lines)
-    voice = _VOICE_RE.search(raw)
+    voice = _VOICE_RE.search(raw) if "<v" in raw else None
     speaker = None
     if voice and voice.group(1).strip():
         speaker = LabelMatch(" ".join(voice.group(1).split()), None, 0)
-    clean = html.unescape(_TAG_RE.sub("", raw)).replace("\u200e", "").replace("\u200f", "")
-    clean = _SPACES_RE.sub(" ", clean).strip()
+    clean = _TAG_RE.sub("", raw) if "<" in raw else raw
+    if "&" in clean:
+        clean = html.unescape(clean).replace("\u200e", "").replace("\u200f", "")
+    clean = " ".join(clean.split())
     if speaker is None and clean:
         label = match_label(clean)
         if label is not None:
@@ -91,8 +92,11 @@ def _cue_text(lines: list[str]) -> tuple[str, LabelMatch | None]:
 def _timed_block(
     block: list[tuple[int, str]], timing_re: re.Pattern[str], path: Path, kind: str
 ) -> _Cue | None:
-    arrow = next((i for i, (_, line) in enumerate(block[:2]) if "-->" in line), None)
-    if arrow is None:
+    if "-->" in block[0][1]:
+        arrow = 0
+    elif len(block) > 1 and "-->" in block[1][1]:
+        arrow = 1
+    else:
         raise InputError(f"{kind}: cue without a timing line", path=path, line=block[0][0])
     number, line = block[arrow]
     m = timing_re.fullmatch(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +14,12 @@ from hypothesis import strategies as st
 from coder.codebook import Codebook, codebook_from_dict, load_codebook
 from coder.errors import InputError
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+# CODER_FUZZ_EXAMPLES=5000 for a long run; the default keeps the suite quick.
+FUZZ = settings(
+    max_examples=int(os.environ.get("CODER_FUZZ_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 GUIDE = resources.files("coder.codebook").joinpath("interview_guide.yaml").read_text("utf-8")
 # The head of the packaged guide (sections A and part of B): realistic and quick to parse.

@@ -119,3 +119,13 @@ def test_header_only_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no transcript text") as info:
         read_transcript(path)
     assert "bare_header.txt" in str(info.value)
+
+
+def test_nested_yaml_values_are_refused(tmp_path: Path) -> None:
+    bomb = "---\nx: &a [1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+    bomb += "participants:\n  - label: *b\n---\nKari: hei\n"
+    path = tmp_path / "bombe.txt"
+    path.write_text(bomb, encoding="utf-8")
+    with pytest.raises(InputError, match="must be text") as info:
+        read_transcript(path)
+    assert info.value.line == 5

@@ -22,7 +22,7 @@ TABLE = [
     ("Politiker", P), ("Statsråd", P),
     ("Rådmann", C), ("rådmannen", C), ("Assisterende rådmann", C), ("Kommunalsjef", C),
     ("Kommunalsjef oppvekst", C), ("KOMMUNALSJEF HELSE", C), ("Kommunedirektør", C),
-    ("Kommunaldirektør", C), ("Ledergruppen", C), ("Kommuneleder", C),
+    ("Kommunaldirektør", C), ("Ledergruppen", C), ("Kommuneleder", C), ("Leder tjenestetorget", S), ("Utviklingssjef", S),
     ("Økonomisjef", S), ("Personalsjef", S), ("Organisasjonssjef", S), ("IKT-sjef", S),
     ("IKT sjef", S), ("Informasjonssjef", S), ("Plansjef", S), ("Controller", S),
     ("Rådgiver", S), ("Stabsleder", S), ("Personalrådgiver", S), ("Lønnsleder", S),
@@ -33,6 +33,8 @@ TABLE = [
     ("Tjenesteleder", U), ("enhetslederne", U),
     ("Intervjuer", IV), ("Intervjuer 2", IV), ("I", IV), ("Q", IV), ("I2", IV),
     ("Moderator", IV), ("Forsker", IV),
+    ("Ordførar", P), ("Rådgjevar", S), ("Einingsleiar pleie", U), ("Verksemdsleiar", U),
+    ("Intervjuar", IV),
     ("Kari Nordmann", OT), ("A", OT), ("Deltaker 3", OT), ("", OT),
 ]  # fmt: skip
 

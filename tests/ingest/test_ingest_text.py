@@ -190,3 +190,27 @@ def test_plausible_label_rules() -> None:
     assert not plausible_label("Kari Ola Per Nils Anne Lise")
     assert plausible_label("kari", known={"kari"})
     assert not plausible_label("kari")
+
+
+def test_parliament_and_minister_labels() -> None:
+    draft = read_text_transcript(
+        "Presidenten: Neste taler.\n"
+        "Statsråd Anniken Huitfeldt (A): Takk, president.\n"
+        "Utenriksminister Anniken Huitfeldt: Videre.\n"
+    )
+    assert [s.speaker for s in draft.segments] == [
+        "Presidenten",
+        "Statsråd Anniken Huitfeldt",
+        "Utenriksminister Anniken Huitfeldt",
+    ]
+    assert {p.role_group for p in draft.participants} == {RoleGroup.POLITICIAN}
+
+
+def test_metadata_lines_before_the_interview_are_not_speakers() -> None:
+    draft = read_text_transcript(
+        "Dato: 12.05.2006\nSted: Arendal rådhus\nTilstede: ordfører og rådmann\n\nI: Velkommen.\n"
+    )
+    assert spoken(draft) == [
+        (None, "Dato: 12.05.2006\nSted: Arendal rådhus\nTilstede: ordfører og rådmann"),
+        ("I", "Velkommen."),
+    ]
