@@ -95,7 +95,7 @@ def contrast(
     grouped = grouped_positions(facts, codebook, level)
     for rel in RELATION_ORDER:
         for code_id in sorted(grouped.get(rel, {}), key=lambda c: (order.get(c, len(order)), c)):
-            u = np.unique(grouped[rel][code_id])
+            u = dims.distinct(grouped[rel][code_id])
             ua, ub = u[in_a[u]], u[in_b[u]]
             xa, xb = len(ua), len(ub)
             pa = xa / a_base if a_base else 0.0
@@ -106,10 +106,10 @@ def contrast(
                     code_id=code_id,
                     label=codebook.get(code_id).label if code_id in codebook else code_id,
                     a_segments=xa,
-                    a_transcripts=int(len(np.unique(dims.transcript[ua]))),
+                    a_transcripts=int(np.count_nonzero(np.bincount(dims.transcript_idx[ua]))),
                     a_share=pa,
                     b_segments=xb,
-                    b_transcripts=int(len(np.unique(dims.transcript[ub]))),
+                    b_transcripts=int(np.count_nonzero(np.bincount(dims.transcript_idx[ub]))),
                     b_share=pb,
                     difference=pa - pb,
                     z=two_proportion_z(xa, a_base, xb, b_base),

@@ -19,6 +19,14 @@ from coder.errors import UsageError
 _STRIDE = 10_000_000  # transcript id * stride + ordinal: a segment's place as one integer
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy 2's hash-based unique is slow on large integer arrays)."""
+    if len(values) == 0:
+        return values
+    s = np.sort(values)
+    return s[np.concatenate(([True], s[1:] != s[:-1]))]
+
+
 @dataclass(frozen=True, slots=True)
 class CoPair:
     a: str
@@ -53,13 +61,13 @@ def cooccurrence(
     sites: dict[str, np.ndarray] = {}
     reach: dict[str, np.ndarray] = {}
     for code, parts in per_code.items():
-        u = np.unique(place[np.unique(np.concatenate(parts))])
+        u = sorted_unique(place[dims.distinct(np.concatenate(parts))])
         sites[code] = u
         if window == 0:
             reach[code] = u
         else:
             offsets = np.arange(-window, window + 1, dtype=np.int64)
-            reach[code] = np.unique((u[:, None] + offsets[None, :]).ravel())
+            reach[code] = sorted_unique((u[:, None] + offsets[None, :]).ravel())
     order = code_order(codebook)
     codes = sorted(sites, key=lambda c: (order.get(c, len(order)), c))
     pairs: list[CoPair] = []

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from coder.analysis.facts import NO_RELATION
@@ -147,7 +148,7 @@ def select_quotes(
         q = q.where(Participant.role_group == role)
     if not include_interviewer:
         q = q.where((Participant.role_group.is_(None)) | (Participant.role_group != "interviewer"))
-    rows = session.execute(q).all()
+    rows = session.execute(_ranked_in_sql(q, eff_rel, per_code=per_code, limit=limit)).all()
     texts = _texts(session, {r[9] for r in rows})
     order = {c.id: i for i, (c, _d) in enumerate(codebook.iter_tree())}
     best: dict[tuple[str, str, int], Quote] = {}
@@ -206,6 +207,37 @@ def select_quotes(
                 seen[k] = seen.get(k, 0) + 1
         ranked = kept
     return ranked[:limit] if limit is not None else ranked
+
+
+def _ranked_in_sql(q: Select, eff_rel: Any, *, per_code: int | None, limit: int | None) -> Select:
+    """Let the database pre-rank when only the best quotes are wanted (large projects).
+
+    The order is the one `rank_key` applies; a little slack is kept because the same segment
+    may come from several coders or child codes and is folded into one quote afterwards.
+    """
+    if per_code is None and limit is None:
+        return q
+    length = case(
+        (Coding.span_start.is_not(None), Coding.span_end - Coding.span_start),
+        else_=Segment.end_offset - Segment.start_offset,
+    )
+    lo, hi = READABLE
+    order = (
+        case((Coding.status == CodingStatus.ACCEPTED.value, 0), else_=1),
+        func.coalesce(Coding.score, 1.0).desc(),
+        case((length < lo, lo - length), (length > hi, length - hi), else_=0),
+        Segment.transcript_id,
+        Segment.ordinal,
+    )
+    if per_code is not None:
+        rn = func.row_number().over(partition_by=(eff_rel, Coding.code_id), order_by=order)
+        sub = q.add_columns(rn.label("rn")).subquery()
+        cols = [c for c in sub.c if c.name != "rn"]
+        q = select(*cols).where(sub.c.rn <= per_code * 3 + 2)
+        if limit is None:
+            return q
+        return q.limit(limit * 3 + 50)
+    return q.order_by(*order).limit(limit * 3 + 50)  # type: ignore[operator]
 
 
 def _texts(session: Session, transcript_ids: set[int]) -> dict[int, str]:

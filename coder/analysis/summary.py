@@ -122,14 +122,14 @@ def cell_of(pos: np.ndarray, dims: SegmentDims) -> Cell:
     """The cell for these segment positions (one entry per coding)."""
     if len(pos) == 0:
         return Cell()
-    u = np.unique(pos)
-    speakers = dims.speaker[u]
+    u = dims.distinct(pos)
+    speakers = np.bincount(dims.speaker_idx[u], minlength=dims.n_speakers + 1)
     return Cell(
         codings=int(len(pos)),
         segments=int(len(u)),
-        transcripts=int(len(np.unique(dims.transcript[u]))),
-        municipalities=int(len(np.unique(dims.case_idx[u]))),
-        speakers=int(len(np.unique(speakers[speakers > 0]))),
+        transcripts=int(np.count_nonzero(np.bincount(dims.transcript_idx[u]))),
+        municipalities=int(np.count_nonzero(np.bincount(dims.case_idx[u]))),
+        speakers=int(np.count_nonzero(speakers[1:])),
     )
 
 
@@ -138,7 +138,8 @@ def breakdown_of(pos: np.ndarray, dims: SegmentDims, by: str) -> dict[str, Cell]
         return {}
     keys = dims.case_idx[pos] if by == "case" else dims.role_idx[pos]
     names = dims.cases if by == "case" else dims.roles
-    return {names[int(k)]: cell_of(pos[keys == k], dims) for k in np.unique(keys)}
+    present = np.flatnonzero(np.bincount(keys, minlength=len(names)))
+    return {names[int(k)]: cell_of(pos[keys == k], dims) for k in present}
 
 
 def rollup_map(codebook: Codebook, code_ids: list[str], level: str) -> dict[str, str]:

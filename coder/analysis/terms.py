@@ -96,11 +96,15 @@ def default_analyzer() -> Analyzer:
     """The project's Norwegian pipeline if it loads, else the simple word-form analyzer."""
     try:
         from coder import nlp as coder_nlp
-
-        nlp = coder_nlp.load("tagging")  # type: ignore[attr-defined]
-    except Exception:  # no pipeline in this build: terms still work on word forms
+    except ImportError:
         return simple_analyzer
-    return spacy_analyzer(nlp)
+    for purpose in ("parse", "tagging"):  # a parser adds noun chunks; lemmas and POS suffice
+        try:
+            nlp = coder_nlp.load(purpose)  # type: ignore[attr-defined]
+        except Exception:  # no pipeline (or not this purpose) in this build
+            continue
+        return spacy_analyzer(nlp)
+    return simple_analyzer
 
 
 def count_terms(

@@ -206,20 +206,34 @@ class Pseudonymiser:
         self._lower_words: set[str] = set()
         self._cap_words: set[str] = set()
         self._add_participants(participants)
-        if entities is not None and ner_texts:
-            for found in entities(list(ner_texts)):
-                for ent in found:
-                    toks = [t for t in _TOKEN.findall(ent) if _capitalised(t) and len(t) >= 2]
-                    toks = [t for t in toks if not _from_party_or_role(t)]
-                    if toks:
-                        self._person_for(toks, " ".join(toks))
         texts = list(corpus)
         for t in texts:
             for m in _TOKEN.finditer(t):
                 word = m.group()
                 (self._lower_words if word[:1].islower() else self._cap_words).add(word.casefold())
+        if entities is not None and ner_texts:
+            for found in entities(list(ner_texts)):
+                for ent in found:
+                    toks = self._entity_tokens(ent)
+                    if toks:
+                        self._person_for(toks, " ".join(toks))
         for text in texts:
             self._discover(text)
+
+    def _entity_tokens(self, entity: str) -> list[str]:
+        """The name words of a PER entity; a lone word that the corpus also writes in lower
+        case ("Det", "Staten") is more likely the tagger's slip than a name."""
+        toks = [
+            t
+            for t in _TOKEN.findall(entity)
+            if _capitalised(t) and len(t) >= 2 and not _from_party_or_role(t)
+        ]
+        if len(toks) == 1:
+            word = toks[0].casefold()
+            known = word in _given() or word in _surnames() or word in self._names
+            if not known and (word in self._lower_words or word in _stop_words()):
+                return []
+        return [t for t in toks if t.casefold() not in _stop_words() or t.casefold() in _given()]
 
     # -- building ----------------------------------------------------------------------------
     def _next_label(self, role: str, case: str | None) -> str:

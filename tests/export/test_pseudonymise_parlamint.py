@@ -67,16 +67,25 @@ def test_no_name_survives_in_any_export(parlamint, tmp_path: Path) -> None:  # t
     store, _src, participants = parlamint
     names = _names(participants)
     assert len(participants) == 38 and {"Morten", "Wold", "Kaski"} <= names
+    # By the participant list and the name rules alone (no NER)...
     md = synthesis.export_quotes(
-        store, tmp_path / "q.md", status="all", pseudonymise=True, key_path=tmp_path / "key.json"
+        store,
+        tmp_path / "q.md",
+        status="all",
+        pseudonymise=True,
+        key_path=tmp_path / "key.json",
+        use_ner=False,
     )
     assert md.quotes == 136
     text = md.path.read_text(encoding="utf-8")
     assert _survivors(text, names) == {}
+    # ... and with the Norwegian pipeline's entities when it is installed.
     docx = synthesis.export_quotes(store, tmp_path / "q.docx", status="all", pseudonymise=True)
     doc = Document(str(docx.path))
     assert _survivors("\n".join(p.text for p in doc.paragraphs), names) == {}
-    csv_out = synthesis.export_quotes(store, tmp_path / "q.csv", status="all", pseudonymise=True)
+    csv_out = synthesis.export_quotes(
+        store, tmp_path / "q.csv", status="all", pseudonymise=True, use_ner=False
+    )
     assert _survivors(csv_out.path.read_text(encoding="utf-8-sig"), names) == {}
     # Speakers become role labels, mentioned people [Person n]; the key maps them back.
     assert "[Politiker 1]" in text and "[Person 1]" in text
@@ -87,7 +96,9 @@ def test_no_name_survives_in_any_export(parlamint, tmp_path: Path) -> None:  # t
 
 def test_place_and_party_names_stay(parlamint, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store, _src, _participants = parlamint
-    out = synthesis.export_quotes(store, tmp_path / "q.md", status="all", pseudonymise=True)
+    out = synthesis.export_quotes(
+        store, tmp_path / "q.md", status="all", pseudonymise=True, use_ner=False
+    )
     text = out.path.read_text(encoding="utf-8")
     for word in ("Norge", "Stortinget", "Ukraina", "Russland", "Finnmark", "Senterpartiet", "Oslo"):
         assert word in text, word
