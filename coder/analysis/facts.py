@@ -163,16 +163,19 @@ def load_facts(
     """Group the selected codings by code and effective relation (coding's, else code's, else none)."""
     sts = tuple(statuses)
     code_rel = code_relations(session)
-    q = select(Coding.code_id, Coding.relation, _concat(session, Coding.segment_id)).where(
-        Coding.status.in_([s.value for s in sts])
-    )
-    if coder is not None:
-        q = q.where(Coding.coder == coder)
-    q = q.group_by(Coding.code_id, Coding.relation)
     dims = load_dims(session)
     groups: dict[tuple[str, str], list[np.ndarray]] = {}
-    for code_id, relation, ids in session.execute(q).all():
-        rel = relation or code_rel.get(code_id) or NO_RELATION
-        groups.setdefault((code_id, rel), []).append(dims.positions(_ints(ids)))
+    # One query per status: each reads one contiguous, ordered range of ix_codings_summary, so
+    # the database groups without sorting (an IN over two statuses would sort every row).
+    for status in sts:
+        q = select(Coding.code_id, Coding.relation, _concat(session, Coding.segment_id)).where(
+            Coding.status == status.value
+        )
+        if coder is not None:
+            q = q.where(Coding.coder == coder)
+        q = q.group_by(Coding.code_id, Coding.relation)
+        for code_id, relation, ids in session.execute(q).all():
+            rel = relation or code_rel.get(code_id) or NO_RELATION
+            groups.setdefault((code_id, rel), []).append(dims.positions(_ints(ids)))
     merged = {k: (v[0] if len(v) == 1 else np.concatenate(v)) for k, v in groups.items()}
     return CodingFacts(groups=merged, dims=dims, statuses=sts, coder=coder)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from coder.cli.app import app, console, err_console, print_json, state
 from coder.errors import UsageError
-from coder.services import synthesis
+
+if TYPE_CHECKING:
+    from coder.analysis.summary import Summary
+
+# The synthesis service (numpy, exports) is imported inside each command, so that other
+# commands start without it.
 
 RELATION_COLUMNS = ("politicians", "ceo", "units", "none")
 
@@ -22,7 +28,7 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
-def _summary_markdown(result: synthesis.Summary) -> str:
+def _summary_markdown(result: Summary) -> str:
     lines: list[str] = []
     if result.by == "relation":
         lines.append("| code | label | " + " | ".join(RELATION_COLUMNS) + " |")
@@ -56,7 +62,7 @@ def _summary_markdown(result: synthesis.Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _print_summary(result: synthesis.Summary) -> None:
+def _print_summary(result: Summary) -> None:
     if result.by == "relation":
         table = Table(
             "code",
@@ -110,6 +116,8 @@ def summary_cmd(
     own, else its code's (C13 politicians, C14 ceo, C15 units), else "none". JSON has one key per
     relation (politicians, ceo, units, none) and `_meta`.
     """
+    from coder.services import synthesis
+
     if fmt not in ("table", "json", "md"):
         raise UsageError(f"unknown format {fmt!r} (table, json or md)")
     result = synthesis.summary(state(ctx).store(), level=level, by=by, status=status, coder=coder)
@@ -143,6 +151,8 @@ def contrast_cmd(
     z = two-proportion z (pooled). Segments of one interview are clustered, so use z to rank
     differences, not as a significance test.
     """
+    from coder.services import synthesis
+
     result = synthesis.contrast(
         state(ctx).store(),
         _split(group_a),
@@ -203,6 +213,8 @@ def cooccur_cmd(
     count = segments coded with either code whose window holds both; jaccard = count divided by
     the segments coded with either.
     """
+    from coder.services import synthesis
+
     pairs = synthesis.cooccurrence(
         state(ctx).store(),
         level=level,
@@ -252,6 +264,7 @@ def terms_cmd(
     and punctuation dropped) plus multi-word noun chunks when the pipeline parses.
     """
     from coder.analysis.terms import simple_analyzer
+    from coder.services import synthesis
 
     result = synthesis.terms(
         state(ctx).store(),
@@ -306,6 +319,8 @@ def quotes_cmd(
 ) -> None:
     """Export representative quotes (accepted first, then by score and readable length),
     grouped by relation and code, with municipality, role group, transcript and segment."""
+    from coder.services import synthesis
+
     store = state(ctx).store()
     kind = (fmt or (output.suffix.lstrip(".") if output else "md")).lower()
     if output is None:
@@ -355,6 +370,8 @@ def report_cmd(
 ) -> None:
     """A Word report with one chapter per relation: summary table, chart of codes by
     municipality, distinctive terms, and quotes with attribution."""
+    from coder.services import synthesis
+
     with err_console.status("building the report", spinner="dots"):
         result = synthesis.export_report(
             state(ctx).store(), output, pseudonymise=pseudonymise, key_path=key, force=force,
