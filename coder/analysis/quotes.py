@@ -46,6 +46,7 @@ class Quote:
     score: float | None
     coder: str
     text: str
+    group_label: str = ""
 
     def attribution(self) -> str:
         """Municipality, role group, transcript and segment: where the quote comes from."""
@@ -183,6 +184,11 @@ def select_quotes(
             score=score,
             coder=who,
             text=snippet.strip(),
+            group_label=(
+                code_label
+                if group_code == code_id
+                else (codebook.get(group_code).label if group_code in codebook else group_code)
+            ),
         )
         key = (rel, group_code, seg_id)
         if key not in best or rank_key(quote) < rank_key(best[key]):
