@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     store = open_store(url)
     cb = project_codebook(store)
     print(f"backend: {store.dialect}")
+    if store.dialect != "sqlite":
+        print("(cpu counts this process only, not the database server: read the wall times)")
     for label, kwargs in (
         ("summary --by relation --level question (accepted)", {}),
         ("summary --status all", {"status": "all"}),

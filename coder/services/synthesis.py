@@ -24,6 +24,7 @@ from coder.analysis.quotes import Quote, segment_texts, select_quotes
 from coder.analysis.summary import Summary, summarise
 from coder.analysis.terms import DEFAULT_PRIOR, Analyzer, TermScore, distinctive_terms
 from coder.codebook.model import Codebook
+from coder.domain import RoleGroup
 from coder.errors import ConflictError, UsageError
 from coder.export.files import write_text_atomic
 from coder.export.pseudonymise import (
@@ -35,6 +36,7 @@ from coder.export.pseudonymise import (
 from coder.services.codebook import project_codebook
 from coder.store.db import Store
 from coder.store.models import Case, Participant, Transcript
+from coder.store.transcripts import TranscriptRepo
 
 RELATIONS = RELATION_KEYS
 TWO_LEVEL = ("Arendal", "Stord", "Flora", "Kongsvinger")
@@ -163,6 +165,12 @@ def quotes(
 ) -> list[Quote]:
     """Ranked quotes grouped by (relation, code); `level` groups codes by their roll-up."""
     _check_relation(relation)
+    if role is not None and role not in {g.value for g in RoleGroup}:
+        known = ", ".join(g.value for g in RoleGroup)
+        raise UsageError(f"unknown role group {role!r} (one of {known})")
+    if case is not None:
+        with store.session() as s:
+            TranscriptRepo(s).get_case(case)  # NotFoundError naming the known municipalities
     cb = project_codebook(store)
     with store.session() as s:
         return select_quotes(

@@ -46,3 +46,16 @@ def test_length_penalty() -> None:
     assert length_penalty(100) == 0
     assert length_penalty(30) == 50
     assert length_penalty(700) == 100
+
+
+def test_unknown_filters_are_errors(project_store) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from coder.errors import NotFoundError, UsageError
+
+    with pytest.raises(NotFoundError, match="Hamar"):
+        synthesis.quotes(project_store, case="Bergen")
+    with pytest.raises(UsageError):
+        synthesis.quotes(project_store, role="mayor")
+    with pytest.raises(UsageError):
+        synthesis.quotes(project_store, relation="council")
