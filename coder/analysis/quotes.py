@@ -267,12 +267,23 @@ def segment_texts(
     coder: str | None = None,
 ) -> dict[str, list[str]]:
     """Texts of informant segments per effective relation (each segment once per relation)."""
-    quotes = select_quotes(session, codebook, statuses=statuses, coder=coder, group_level="section")
-    seen: set[tuple[str, int]] = set()
+    current = select(Transcript.id).where(Transcript.retired_at.is_(None))
+    eff_rel = func.coalesce(Coding.relation, Code.relation, NO_RELATION)
+    q = (
+        select(eff_rel, Segment.transcript_id, Segment.start_offset, Segment.end_offset)
+        .distinct()
+        .join(Segment, Segment.id == Coding.segment_id)
+        .join(Code, Code.id == Coding.code_id)
+        .outerjoin(Participant, Participant.id == Segment.participant_id)
+        .where(Coding.status.in_([s.value for s in statuses]))
+        .where(Segment.transcript_id.in_(current))
+        .where((Participant.role_group.is_(None)) | (Participant.role_group != "interviewer"))
+    )
+    if coder is not None:
+        q = q.where(Coding.coder == coder)
+    rows = session.execute(q).all()
+    texts = _texts(session, {r[1] for r in rows})
     out: dict[str, list[str]] = {}
-    for q in quotes:
-        if (q.relation, q.segment_id) in seen:
-            continue
-        seen.add((q.relation, q.segment_id))
-        out.setdefault(q.relation, []).append(q.text)
+    for rel, tid, start, end in rows:
+        out.setdefault(rel, []).append(texts[tid][start:end])
     return out

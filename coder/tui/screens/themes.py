@@ -19,10 +19,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
 
-from coder.analysis.quotes import Quote
-from coder.analysis.summary import Summary
 from coder.errors import CoderError
 from coder.services import synthesis
+from coder.services.synthesis import Quote, Summary
 
 RELATIONS = ("politicians", "ceo", "units", "none")
 LEVELS = ("section", "question", "item")
