@@ -425,6 +425,14 @@ class Pseudonymiser:
                 return base, suffix
         return None
 
+    def _hit(self, tok: str) -> tuple[str, str] | None:
+        """A known name as written (title case), or a participant's name in capitals ("KARI")."""
+        if _capitalised(tok):
+            return self._match(tok)
+        if len(tok) >= 3 and tok.isupper() and tok.casefold() in self._strong_names():
+            return tok, ""
+        return None
+
     def _resolve(self, bases: list[str]) -> Person:
         folded = [b.casefold() for b in bases]
         for key in reversed(folded):
@@ -447,7 +455,7 @@ class Pseudonymiser:
         while i < len(toks):
             m = toks[i]
             tok = m.group()
-            hit = self._match(tok) if _capitalised(tok) else None
+            hit = self._hit(tok)
             if hit is None:
                 parts = tok.split("-")
                 if len(parts) > 1 and _capitalised(parts[0]):
@@ -464,9 +472,7 @@ class Pseudonymiser:
             while j < len(toks):
                 between = text[toks[j - 1].end() : toks[j].start()]
                 nxt = toks[j].group()
-                nhit = (
-                    self._match(nxt) if _capitalised(nxt) and between in (" ", "\u00a0") else None
-                )
+                nhit = self._hit(nxt) if between in (" ", "\u00a0") else None
                 if nhit is None or run[-1][1]:
                     break
                 run.append(nhit)

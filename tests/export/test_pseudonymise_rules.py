@@ -32,6 +32,13 @@ def test_first_last_and_inflected_forms() -> None:
     assert "[Politiker 1, Flora] sa ja" in out
 
 
+def test_names_in_capitals_and_compounds() -> None:
+    ps = Pseudonymiser(PEOPLE)
+    assert ps.text("KARI NORDMANN sa det.") == "[Politiker 1, Flora] sa det."
+    assert ps.text("Det var Kari-saken.") == "Det var [Politiker 1, Flora]-saken."
+    assert ps.text("NAV og KS er med.") == "NAV og KS er med."
+
+
 def test_role_words_and_places_stay() -> None:
     ps = Pseudonymiser(PEOPLE, ["Rådmannen i Flora møtte Stortinget og Hamar kommune."])
     out = ps.text("Rådmannen i Flora møtte Stortinget og Hamar kommune.")
