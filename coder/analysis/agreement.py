@@ -94,7 +94,9 @@ def ranges_length(ranges: Sequence[tuple[int, int]]) -> int:
     return sum(end - start for start, end in ranges)
 
 
-def intersect_ranges(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+def intersect_ranges(
+    a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
     """Intersection of two merged range lists."""
     out: list[tuple[int, int]] = []
     i = j = 0
@@ -171,13 +173,13 @@ class AgreementResult:
 
 
 def _presence(
-    coders: Sequence[str], units: Sequence[Unit], coded: Mapping[tuple[str, int], set[str]], cat: str
+    coders: Sequence[str],
+    units: Sequence[Unit],
+    coded: Mapping[tuple[str, int], set[str]],
+    cat: str,
 ) -> list[list[int | None]]:
     return [
-        [
-            (1 if cat in coded.get((c, u.id), ()) else 0) if c in u.coders else None
-            for c in coders
-        ]
+        [(1 if cat in coded.get((c, u.id), ()) else 0) if c in u.coders else None for c in coders]
         for u in units
     ]
 

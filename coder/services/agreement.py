@@ -84,9 +84,12 @@ class _Scope:
     def _category(self, code_id: str) -> str | None:
         if code_id not in self.codebook:
             return None
-        if self.code is not None and code_id != self.code:
-            if self.code not in {a.id for a in self.codebook.ancestors(code_id)}:
-                return None
+        if (
+            self.code is not None
+            and code_id != self.code
+            and self.code not in {a.id for a in self.codebook.ancestors(code_id)}
+        ):
+            return None
         cat = self.codebook.rollup(code_id, self.level).id
         return self.code if cat in self._above else cat
 
@@ -106,7 +109,9 @@ def _check_coders(coders: Sequence[str]) -> tuple[str, ...]:
     return names
 
 
-def _load(store: Store, coders: tuple[str, ...], scope: _Scope, transcript: str | int | None) -> _Data:
+def _load(
+    store: Store, coders: tuple[str, ...], scope: _Scope, transcript: str | int | None
+) -> _Data:
     with store.session() as s:
         q = (
             select(Coding, Segment.transcript_id, Segment.start_offset, Segment.end_offset)
@@ -244,9 +249,7 @@ def settle(
     mine_keys = {key(c): c for c in mine}
     their_keys = {key(c) for c in theirs}
     adopt = [
-        c
-        for c in theirs
-        if key(c) not in mine_keys or mine_keys[key(c)].relation != c.relation
+        c for c in theirs if key(c) not in mine_keys or mine_keys[key(c)].relation != c.relation
     ]
     drop = [c.id for c in mine if key(c) not in their_keys]
     if not adopt and not drop:

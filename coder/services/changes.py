@@ -15,6 +15,7 @@ worker thread. Both also report the watcher's own process's changes: reloading i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -137,7 +138,9 @@ class ChangeWatcher:
                         break
         except Exception as exc:  # the server went away: fall back to polling
             if not self._stop.is_set():
-                log.warning("change listener stopped (%s); falling back to polling", type(exc).__name__)
+                log.warning(
+                    "change listener stopped (%s); falling back to polling", type(exc).__name__
+                )
                 self._event.set()  # make the screen reload once, then poll() queries again
 
     def close(self) -> None:
@@ -147,10 +150,8 @@ class ChangeWatcher:
             self._thread.join(timeout=2.0)
             self._thread = None
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # a broken connection: nothing left to close
                 self._conn.close()
-            except Exception:  # closing a broken connection: nothing left to do
-                pass
             self._conn = None
 
     def __enter__(self) -> ChangeWatcher:
