@@ -103,10 +103,10 @@ def send(session: Session) -> int:
 
 
 def open_listener(store: Store) -> Any:
-    """A dedicated psycopg connection (autocommit, outside the pool) LISTENing on the channel."""
-    raw = store.engine.raw_connection()
-    raw.detach()  # never handed back to the pool: it belongs to one listening thread
-    conn = raw.driver_connection
-    conn.autocommit = True  # type: ignore[union-attr]
-    conn.execute(f"LISTEN {CHANNEL}")  # type: ignore[union-attr]
+    """A new psycopg connection (autocommit, outside the pool) LISTENing on the channel."""
+    dialect = store.engine.dialect
+    cargs, cparams = dialect.create_connect_args(store.engine.url)
+    conn = dialect.loaded_dbapi.connect(*cargs, **cparams)  # same URL, TLS and auth settings
+    conn.autocommit = True
+    conn.execute(f"LISTEN {CHANNEL}")
     return conn
