@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from coder.store.db import Store
@@ -20,7 +20,6 @@ from coder.store.models import Action, Coding, Memo, Participant, Segment, Trans
 CHANNEL = "coder_changes"
 ANY = "*"
 _KEY = "coder.touched"
-_MAX_NOTICES = 50  # beyond this many transcripts one "*" says it all
 
 
 @dataclass
@@ -77,29 +76,30 @@ def install(sessions: sessionmaker[Session]) -> None:
     event.listen(sessions, "do_orm_execute", _after_bulk)
 
 
-def send(session: Session) -> int:
-    """Queue the notifications for what this session wrote; returns how many were queued."""
+def send(session: Session) -> None:
+    """Queue the notifications for what this session wrote (one statement, none if nothing)."""
     session.flush()
     t: _Touched | None = session.info.pop(_KEY, None)
-    if t is None:
-        return 0
-    ids = set(t.transcripts)
-    if t.segments:
-        ids.update(
-            session.scalars(
-                select(Segment.transcript_id).where(Segment.id.in_(t.segments)).distinct()
-            ).all()
-        )
-    payloads = sorted(str(i) for i in ids if i is not None)
-    if t.anything or len(payloads) > _MAX_NOTICES:
-        payloads = [*payloads[:_MAX_NOTICES], ANY]
-    if not payloads:
-        return 0
+    if t is None or not (t.segments or t.transcripts or t.anything):
+        return
+    extra = [str(i) for i in sorted(t.transcripts)]
+    if t.anything:
+        extra.append(ANY)
+    # Segments' transcripts are looked up in the same round trip that sends the notices.
     session.execute(
-        text("SELECT pg_notify(:channel, p) FROM unnest(CAST(:payloads AS text[])) AS p"),
-        {"channel": CHANNEL, "payloads": payloads},
+        text(
+            "SELECT pg_notify(:channel, p) FROM ("
+            " SELECT DISTINCT transcript_id::text AS p FROM segments"
+            " WHERE id = ANY(CAST(:segments AS integer[]))"
+            " UNION SELECT unnest(CAST(:extra AS text[]))"
+            " ) AS touched"
+        ),
+        {
+            "channel": CHANNEL,
+            "segments": sorted(t.segments),
+            "extra": extra,
+        },
     )
-    return len(payloads)
 
 
 def open_listener(store: Store) -> Any:
