@@ -15,6 +15,7 @@ from coder.tui.screens.agreement import AgreementScreen  # noqa: E402
 from tests.team.conftest import add_transcript  # noqa: E402
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_settle_disagreements_from_the_screen(team_store: Store) -> None:
     store = team_store

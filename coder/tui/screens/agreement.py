@@ -77,6 +77,7 @@ class AgreementScreen(CoderScreen):
             self.coders = self._default_pair()
         if self.coders:
             self.query_one("#agree-coders", Input).value = ",".join(self.coders)
+            table.focus()  # keys a/b settle; the coders field is one Tab away
         self.refresh_data()
 
     def _default_pair(self) -> tuple[str, str] | None:
