@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from coder.store.db import Store
-from coder.store.models import Action, Coding, Memo, Segment, Transcript
+from coder.store.models import Action, Code, Coding, Memo, Segment, Transcript
 from coder.store.notify import ANY, open_listener
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,11 @@ class ChangeWatcher:
     # -- the cheap poll -----------------------------------------------------------------
 
     def token(self) -> str:
-        """A fingerprint of the watched data: it differs whenever a coding or memo changed."""
+        """A fingerprint of the watched data: it differs whenever a coding or memo changed.
+
+        Watching the whole project (no transcript) also covers decisions, undo, imports and
+        codebook edits.
+        """
         tid = self.transcript_id
         codings = select(
             func.count(Coding.id),
@@ -71,6 +75,8 @@ class ChangeWatcher:
                         select(func.count(Action.id)).where(Action.undone).scalar_subquery(),
                         select(func.count(Transcript.id)).scalar_subquery(),
                         select(func.max(Transcript.id)).scalar_subquery(),
+                        select(func.count(Code.id)).scalar_subquery(),
+                        select(func.max(Code.updated_at)).scalar_subquery(),
                     )
                 ).one()
         return "|".join("" if p is None else str(p) for p in parts)

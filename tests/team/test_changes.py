@@ -43,6 +43,13 @@ def test_poll_sees_codings_memos_and_undo(two_transcripts) -> None:  # type: ign
     assert mine.poll() is True
     coding.add_memo(store, "anna", "notat", segment_id=a[2])
     assert mine.poll() is True
+    from coder.store.codes import CodeRepo
+
+    everything.poll()
+    assert everything.poll() is False
+    with store.session() as s:
+        CodeRepo(s).add("T.ny", "Nytt tema")
+    assert everything.poll() is True  # codebook edits show in the project-wide token
     token, changed = mine.changed_since(None)
     assert changed is False
     assert mine.changed_since(token) == (token, False)
