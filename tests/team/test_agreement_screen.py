@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("coder.tui.screens.base")  # the workspace App lives on the TUI branch
+from coder.domain import CodingStatus
+from coder.services import coding
+from coder.services.catalog import segment_codings
+from coder.store.db import Store
+from tests.team.conftest import add_transcript
 
-from coder.domain import CodingStatus  # noqa: E402
-from coder.services import coding  # noqa: E402
-from coder.services.catalog import segment_codings  # noqa: E402
-from coder.store.db import Store  # noqa: E402
-from coder.tui.app import CoderApp  # noqa: E402
-from coder.tui.screens.agreement import AgreementScreen  # noqa: E402
-from tests.team.conftest import add_transcript  # noqa: E402
+# The workspace App and its screen base come with the TUI package.
+CoderApp = pytest.importorskip("coder.tui.app").CoderApp
+AgreementScreen = pytest.importorskip("coder.tui.screens.agreement").AgreementScreen
 
 
 @pytest.mark.asyncio
