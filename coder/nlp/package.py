@@ -1,0 +1,84 @@
+"""Turning a trained spaCy folder into the shipped pipeline: rule layer, meta, no junk."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+from coder import __version__
+
+log = logging.getLogger(__name__)
+
+LICENSE_NOTE = (
+    "Weights trained on the Norwegian Dependency Treebank (Bokmål) with NorNE entity "
+    "annotations; the annotations are CC0 1.0 (National Library of Norway, LTG/UiO, "
+    "Schibsted). The corpus texts are third-party works and are not shipped."
+)
+SOURCES = [
+    {
+        "name": "Norwegian Dependency Treebank (NDT) 1.0, Bokmål, with NorNE named entities",
+        "url": "https://www.nb.no/sprakbanken/en/resource-catalogue/oai-nb-no-sbr-10/",
+        "license": "CC0 1.0 (annotations)",
+        "author": "Språkbanken, National Library of Norway; LTG, University of Oslo",
+    }
+]
+
+
+def package_pipeline(
+    best: Path, dest: Path, dev_dir: Path | None = None, train_dir: Path | None = None
+) -> Path:
+    """Write ``dest`` from the trained folder ``best``: the lemma rule layer (its table from
+    ``train_dir``), senter disabled (the parser splits sentences), and meta with dev scores."""
+    import spacy
+
+    import coder.nlp.lemmas  # noqa: F401 - registers the factory
+    from coder.nlp.lemmas import FACTORY, build_noun_table
+    from coder.nlp.ndt import docs_from_files, ndt_files
+
+    nlp = spacy.load(best)
+    if FACTORY not in nlp.pipe_names:
+        fixer = nlp.add_pipe(FACTORY, name=FACTORY, after="lemmatizer")
+        if train_dir is not None:
+            docs = docs_from_files(nlp.vocab, ndt_files(train_dir))
+            fixer.set_table(build_noun_table(docs))
+    if "senter" in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.disable_pipe("senter")
+    meta: dict[str, Any] = dict(nlp.meta)
+    meta.update(
+        {
+            "name": "coder_sm",
+            "version": __version__,
+            "description": "Norwegian Bokmål pipeline for coder: tagging, morphology, "
+            "lemmas, dependencies, sentences and NorNE entities (CNN, CPU).",
+            "author": "coder developers",
+            "license": LICENSE_NOTE,
+            "sources": SOURCES,
+            "training_data": "NDT Bokmål train split (NorNE/UD split), 15,696 sentences",
+        }
+    )
+    if dev_dir is not None and dev_dir.is_dir():
+        from coder.nlp.evaluate import evaluate_folder
+
+        scores = evaluate_folder(nlp, dev_dir)
+        meta["performance"] = {k: round(v, 4) for k, v in scores.as_dict().items()}
+        meta["performance"]["evaluated_on"] = "NDT Bokmål dev split"
+    nlp.meta.clear()
+    nlp.meta.update(meta)
+    if dest.exists():
+        shutil.rmtree(dest)
+    nlp.to_disk(dest)
+    _clean_config(dest / "config.cfg")
+    return dest
+
+
+def _clean_config(path: Path) -> None:
+    """Drop paths and training-only callbacks so the folder loads anywhere."""
+    from spacy.util import load_config
+
+    cfg = load_config(path, interpolate=False)
+    for key in ("train", "dev"):
+        cfg["paths"][key] = None
+    cfg["training"]["before_update"] = None
+    cfg.to_disk(path)
