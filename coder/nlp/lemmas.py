@@ -2,10 +2,11 @@
 
 Norwegian writes compounds as one word (``virksomhetslederne``) and the statistical
 lemmatizer has seen few of this domain's compounds. The fixer keeps the model's answer
-when it is a known noun lemma and otherwise lemmatizes the compound's head from a table of
-noun forms observed in the training corpus (``leder-ne`` -> ``leder``), keeping the
-modifier as written. It also fixes one convention for every pipeline: lemmas are
-lowercase except for proper nouns.
+when it is a known noun lemma and otherwise analyses the word as modifier + head: the head
+is either a noun form observed in the training corpus (``ledelsen`` -> ``ledelse``) or a
+known noun lemma plus an inflection ending observed there (``sjef`` + ``ene``); the longest
+such head wins and the modifier is kept as written. It also fixes one convention for
+every pipeline: lemmas are lowercase except for proper nouns.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ class LemmaFixer:
         self.name = name
         self.forms: dict[str, str] = {}  # lowercase noun form -> lemma
         self.lemmas: set[str] = set()
+        self.endings: tuple[str, ...] = ()  # inflection endings, longest first
 
-    def set_table(self, forms: dict[str, str]) -> None:
+    def set_table(self, forms: dict[str, str], endings: Iterable[str] = ()) -> None:
         self.forms = dict(forms)
         self.lemmas = set(forms.values())
+        self.endings = tuple(sorted(set(endings), key=lambda e: (-len(e), e)))
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
@@ -54,22 +57,31 @@ class LemmaFixer:
             return known
         if predicted in self.lemmas:
             return predicted
-        for start in range(MIN_MODIFIER, len(form) - MIN_HEAD + 1):
-            head = self.forms.get(form[start:])
+        for start in range(len(form) - MIN_HEAD + 1):
+            if start and start < MIN_MODIFIER:
+                continue
+            rest = form[start:]
+            head = self.forms.get(rest) if start else None
             if head is not None:
                 return form[:start] + head
+            for ending in self.endings:
+                stem = rest[: len(rest) - len(ending)]
+                if rest.endswith(ending) and len(stem) >= MIN_HEAD and stem in self.lemmas:
+                    return form[:start] + stem
         return predicted
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(self.forms, ensure_ascii=False, sort_keys=True, indent=0)
+        table = {"endings": list(self.endings), "forms": self.forms}
+        data = json.dumps(table, ensure_ascii=False, sort_keys=True, indent=0)
         (path / TABLE_FILE).write_text(data, encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> LemmaFixer:
         table = Path(path) / TABLE_FILE
         if table.is_file():
-            self.set_table(json.loads(table.read_text(encoding="utf-8")))
+            data = json.loads(table.read_text(encoding="utf-8"))
+            self.set_table(data["forms"], data.get("endings", ()))
         return self
 
 
@@ -83,8 +95,8 @@ def make_lemma_fixer(nlp: Language, name: str) -> LemmaFixer:
 
 
 def build_noun_table(docs: Iterable[Any], min_count: int = 1) -> dict[str, str]:
-    """Unambiguous lowercase noun form -> lemma pairs from gold Docs (most frequent wins
-    only when it covers at least 90 % of the form's uses)."""
+    """Unambiguous lowercase noun form -> lemma pairs from gold Docs (the most frequent
+    lemma, kept only when it covers at least 90 % of the form's uses)."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for doc in docs:
         for tok in doc:
@@ -96,3 +108,13 @@ def build_noun_table(docs: Iterable[Any], min_count: int = 1) -> dict[str, str]:
         if n >= min_count and n >= 0.9 * sum(lemmas.values()):
             table[form] = lemma
     return table
+
+
+def inflection_endings(forms: dict[str, str], min_count: int = 50, max_len: int = 4) -> list[str]:
+    """Endings that turn a noun lemma into one of its forms, frequent in the table
+    (``en``, ``ene``, ``er``, ``s`` ...); the empty ending is always included."""
+    counts: Counter[str] = Counter()
+    for form, lemma in forms.items():
+        if form.startswith(lemma) and len(form) - len(lemma) <= max_len:
+            counts[form[len(lemma) :]] += 1
+    return sorted({"", *(e for e, n in counts.items() if n >= min_count)})

@@ -34,7 +34,7 @@ def package_pipeline(
     import spacy
 
     import coder.nlp.lemmas  # noqa: F401 - registers the factory
-    from coder.nlp.lemmas import FACTORY, build_noun_table
+    from coder.nlp.lemmas import FACTORY, build_noun_table, inflection_endings
     from coder.nlp.ndt import docs_from_files, ndt_files
 
     nlp = spacy.load(best)
@@ -42,7 +42,8 @@ def package_pipeline(
         fixer = nlp.add_pipe(FACTORY, name=FACTORY, after="lemmatizer")
         if train_dir is not None:
             docs = docs_from_files(nlp.vocab, ndt_files(train_dir))
-            fixer.set_table(build_noun_table(docs))
+            forms = build_noun_table(docs)
+            fixer.set_table(forms, inflection_endings(forms))
     if "senter" in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.disable_pipe("senter")
     meta: dict[str, Any] = dict(nlp.meta)

@@ -26,7 +26,11 @@ def test_domain_lemmas(shipped: None, sentence: str, word: str, lemma: str) -> N
 
 def test_compound_head_rule() -> None:
     fixer = LemmaFixer()
-    fixer.set_table({"lederne": "leder", "mannens": "mann", "ledelsen": "ledelse"})
+    fixer.set_table(
+        {"lederne": "leder", "mannens": "mann", "ledelsen": "ledelse", "sjef": "sjef"},
+        endings=["", "en", "ene", "s"],
+    )
+    assert fixer.noun_lemma("kommunalsjefene", "kommunalsjefene") == "kommunalsjef"
     assert fixer.noun_lemma("avdelingslederne", "avdelingslederne") == "avdelingsleder"
     assert fixer.noun_lemma("rådmannens", "rådmannens") == "rådmann"
     assert fixer.noun_lemma("lederne", "ledern") == "leder"  # a known form wins
