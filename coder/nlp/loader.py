@@ -226,11 +226,7 @@ def load(components: Iterable[str] | str | None = None) -> Any:
             try:
                 nlp = _load_any(
                     _STATE.source.target,
-                    exclude=[
-                        n
-                        for n in full.component_names
-                        if n not in names and not n.startswith("coder_")
-                    ],
+                    exclude=[n for n in full.component_names if n not in names],
                 )
             except Exception as exc:  # noqa: BLE001
                 raise ModelNotFoundError(
@@ -243,7 +239,7 @@ def load(components: Iterable[str] | str | None = None) -> Any:
 def _select(nlp: Any, names: Iterable[str]) -> Any:
     keep = set(names)
     for name in nlp.component_names:
-        if name in keep or name.startswith("coder_"):
+        if name in keep:
             if name in nlp.disabled:
                 nlp.enable_pipe(name)
         elif name not in nlp.disabled:

@@ -38,12 +38,16 @@ def package_pipeline(
     from coder.nlp.ndt import docs_from_files, ndt_files
 
     nlp = spacy.load(best)
+    training_data = "NDT Bokmål train split with NorNE entities"
     if FACTORY not in nlp.pipe_names:
         fixer = nlp.add_pipe(FACTORY, name=FACTORY, after="lemmatizer")
         if train_dir is not None:
-            docs = docs_from_files(nlp.vocab, ndt_files(train_dir))
+            docs = list(docs_from_files(nlp.vocab, ndt_files(train_dir)))
             forms = build_noun_table(docs)
             fixer.set_table(forms, inflection_endings(forms))
+            sents = sum(len(list(d.sents)) for d in docs)
+            words = sum(len(d) for d in docs)
+            training_data += f" ({train_dir.name}/: {sents:,} sentences, {words:,} words)"
     if "senter" in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.disable_pipe("senter")
     meta: dict[str, Any] = dict(nlp.meta)
@@ -56,7 +60,7 @@ def package_pipeline(
             "author": "coder developers",
             "license": LICENSE_NOTE,
             "sources": SOURCES,
-            "training_data": "NDT Bokmål train split (NorNE/UD split), 15,696 sentences",
+            "training_data": training_data,
         }
     )
     if dev_dir is not None and dev_dir.is_dir():
@@ -64,7 +68,7 @@ def package_pipeline(
 
         scores = evaluate_folder(nlp, dev_dir)
         meta["performance"] = {k: round(v, 4) for k, v in scores.as_dict().items()}
-        meta["performance"]["evaluated_on"] = "NDT Bokmål dev split"
+        meta["performance"]["evaluated_on"] = f"NDT Bokmål {dev_dir.name}/ split"
     nlp.meta.clear()
     nlp.meta.update(meta)
     if dest.exists():

@@ -21,6 +21,8 @@ def test_speaker_names_mentioned_in_turns_are_per(shared_dir: Path, shipped: Non
     mentions = [(name, m["text"]) for m in turns for name in speakers if name in m["text"]]
     assert len({name for name, _ in mentions}) >= 5
     nlp = load("pseudonymise")
+    # only the sentences with a mention, to keep the test fast
+    mentions = [(name, _sentence_with(name, text)) for name, text in mentions]
     texts = sorted({text for _, text in mentions})
     people = {
         text: {e.text for e in doc.ents if e.label_ == "PER"}
@@ -28,3 +30,10 @@ def test_speaker_names_mentioned_in_turns_are_per(shared_dir: Path, shipped: Non
     }
     found = [name for name, text in mentions if any(name in p or p in name for p in people[text])]
     assert len(found) / len(mentions) >= 0.85
+
+
+def _sentence_with(name: str, text: str) -> str:
+    at = text.index(name)
+    start = max(text.rfind(". ", 0, at) + 2, 0)
+    end = text.find(". ", at + len(name))
+    return text[start : end + 1 if end >= 0 else len(text)]
