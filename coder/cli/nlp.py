@@ -43,7 +43,15 @@ def info(
         typer.echo(f"{key:13} {data.get(key)}")
     typer.echo(f"{'components':13} {', '.join(data['components'])}")
     for key, value in (data.get("scores") or {}).items():
-        typer.echo(f"{'score':13} {key} = {value}")
+        typer.echo(f"{'score':13} {key} = {_show(key, value)}")
+
+
+def _show(key: str, value: Any) -> str:
+    if isinstance(value, float) and key != "words_per_second" and 0.0 <= value <= 1.0:
+        return f"{100 * value:.2f}"
+    if isinstance(value, float):
+        return f"{value:,.0f}"
+    return str(value)
 
 
 @app.command()
