@@ -156,7 +156,10 @@ def _normalise(nlp: Any) -> Any:
     factories = [nlp.get_pipe_meta(n).factory for n in nlp.pipe_names]
     lemmatizes = any("token.lemma" in nlp.get_pipe_meta(n).assigns for n in nlp.pipe_names)
     if lemmatizes and FACTORY not in factories:
-        nlp.add_pipe(FACTORY, name=FACTORY, last=True)
+        fixer = nlp.add_pipe(FACTORY, name=FACTORY, last=True)
+        shipped_table = SHIPPED_PATH / FACTORY
+        if shipped_table.is_dir():  # the compound rules also help other pipelines
+            fixer.from_disk(shipped_table)
     if "ner" in nlp.pipe_names:
         labels = set(getattr(nlp.get_pipe("ner"), "labels", ()))
         if labels & PERSON_ALIASES and PERSON_LABEL not in labels:
