@@ -27,10 +27,15 @@ SOURCES = [
 
 
 def package_pipeline(
-    best: Path, dest: Path, dev_dir: Path | None = None, train_dir: Path | None = None
+    best: Path,
+    dest: Path,
+    dev_dir: Path | None = None,
+    train_dir: Path | None = None,
+    ner_from: Path | None = None,
 ) -> Path:
-    """Write ``dest`` from the trained folder ``best``: the lemma rule layer (its table from
-    ``train_dir``), senter disabled (the parser splits sentences), and meta with dev scores."""
+    """Write ``dest`` from the trained folder ``best``: the NER weights from ``ner_from``
+    (its best checkpoint) if given, the lemma rule layer (its table from ``train_dir``),
+    senter disabled (the parser splits sentences), and meta with dev scores."""
     import spacy
 
     import coder.nlp.lemmas  # noqa: F401 - registers the factory
@@ -38,6 +43,8 @@ def package_pipeline(
     from coder.nlp.ndt import docs_from_files, ndt_files
 
     nlp = spacy.load(best)
+    if ner_from is not None:
+        nlp.get_pipe("ner").from_disk(ner_from, exclude=["vocab"])
     training_data = "NDT Bokmål train split with NorNE entities"
     if FACTORY not in nlp.pipe_names:
         fixer = nlp.add_pipe(FACTORY, name=FACTORY, after="lemmatizer")
@@ -86,4 +93,5 @@ def _clean_config(path: Path) -> None:
     for key in ("train", "dev"):
         cfg["paths"][key] = None
     cfg["training"]["before_update"] = None
+    cfg["training"]["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
     cfg.to_disk(path)

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 CONFIG_PATH = Path(__file__).parent / "config" / "nb_coder_sm.cfg"
 PIPELINE_NAME = "nb_coder_sm"
+LAST_EVAL = "last-eval"
+NER_BEST = "ner-best"
 
 
 class TimeUp(Exception):
@@ -37,11 +39,55 @@ def make_time_limit(max_minutes: float) -> Callable[[Any, dict[str, Any]], None]
     return check
 
 
+def make_checkpoint_logger() -> Callable[..., Any]:
+    """spaCy's console logger, plus per-component checkpoints after each evaluation.
+
+    spaCy keeps one ``model-best`` by the weighted score, but the NER (its own encoder)
+    overfits sooner than the shared-encoder components. After every evaluation this copies
+    the just-saved ``model-last`` (averaged weights) to ``last-eval`` and, when entity F
+    improved, its ``ner`` to ``ner-best``; packaging combines the two.
+    """
+    import shutil
+
+    from spacy.util import registry
+
+    console = registry.loggers.get("spacy.ConsoleLogger.v3")(progress_bar=None)
+
+    def setup(nlp: Any, stdout: Any = None, stderr: Any = None) -> tuple[Any, Any]:
+        log_step, finalize = console(nlp, stdout, stderr)
+        best = [-1.0]
+
+        def step(info: dict[str, Any] | None) -> None:
+            log_step(info)
+            if not info or not info.get("output_path"):
+                return
+            last = Path(info["output_path"])
+            _replace_dir(last, last.parent / LAST_EVAL, shutil)
+            ents = (info.get("other_scores") or {}).get("ents_f")
+            if ents is not None and ents > best[0]:
+                best[0] = ents
+                _replace_dir(last / "ner", last.parent / NER_BEST, shutil)
+
+        return step, finalize
+
+    return setup
+
+
+def _replace_dir(src: Path, dest: Path, shutil: Any) -> None:
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(src, tmp)
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+
+
 def _register() -> None:
     from spacy.util import registry
 
     if "coder.time_limit.v1" not in registry.callbacks:
         registry.callbacks.register("coder.time_limit.v1", func=make_time_limit)
+    if "coder.checkpoint_logger.v1" not in registry.loggers:
+        registry.loggers.register("coder.checkpoint_logger.v1", func=make_checkpoint_logger)
 
 
 def default_corpus() -> Path | None:
@@ -115,11 +161,16 @@ def train_pipeline(
         run_training(config, run_dir, opts)
     except TimeUp as stop:
         log.info("%s", stop)
-    best = run_dir / "model-best"
-    if not best.is_dir():
+    last = run_dir / LAST_EVAL
+    if not last.is_dir():
         raise UsageError("training stopped before the first evaluation; allow more minutes")
     from coder.nlp.package import package_pipeline
 
+    ner = run_dir / NER_BEST
     return package_pipeline(
-        best, output / PIPELINE_NAME, dev_dir=corpus / "dev", train_dir=corpus / "train"
+        last,
+        output / PIPELINE_NAME,
+        dev_dir=corpus / "dev",
+        train_dir=corpus / "train",
+        ner_from=ner if ner.is_dir() else None,
     )
