@@ -111,12 +111,12 @@ def train(
     ] = Path("training"),
     max_minutes: Annotated[
         float, typer.Option(help="Stop training after this many minutes (0 = no limit).")
-    ] = 95.0,
+    ] = 75.0,
     ship: Annotated[
         bool, typer.Option(help="Copy the result into coder/nlp/models/nb_coder_sm.")
     ] = False,
 ) -> None:
-    """Rebuild nb_coder_sm from the corpus (single CPU thread; the shipped one took 95 min).
+    """Rebuild nb_coder_sm from the corpus on one CPU thread (the shipped one: ~75 min).
 
     Writes OUTPUT/corpus/*.spacy, OUTPUT/run/model-best and the packaged OUTPUT/nb_coder_sm.
     """
