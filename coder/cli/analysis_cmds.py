@@ -381,3 +381,14 @@ def report_cmd(
     console.print(f"wrote the report ({result.quotes} quotes) to {result.path}", highlight=False)
     if result.key_path:
         console.print(f"wrote the pseudonym key ({result.pseudonyms} names) to {result.key_path}")
+
+
+def _register_under_export() -> None:
+    """`coder export quotes` and `coder export report` are the same commands as the top-level ones."""
+    from coder.cli.export_group import export_app
+
+    export_app.command("quotes")(quotes_cmd)
+    export_app.command("report")(report_cmd)
+
+
+_register_under_export()

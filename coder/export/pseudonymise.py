@@ -36,7 +36,9 @@ ROLE_NAMES: dict[str, str] = {
     "interviewer": "Intervjuer",
     "other": "Deltaker",
 }
-EntityFinder = Callable[[Sequence[str]], list[list[str]]]  # texts -> PER entity strings per text
+# texts -> per text its entities as (text, label); a bare string counts as a PER entity
+EntityFinder = Callable[[Sequence[str]], list[list[tuple[str, str]] | list[str]]]
+_PER_LABELS = frozenset({"PER", "PERSON"})
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
 _SENTENCE_END = set('.!?:;«»"“”—–(')
@@ -212,22 +214,51 @@ class Pseudonymiser:
                 word = m.group()
                 (self._lower_words if word[:1].islower() else self._cap_words).add(word.casefold())
         if entities is not None and ner_texts:
-            for found in entities(list(ner_texts)):
-                for ent in found:
-                    toks = self._entity_tokens(ent)
-                    if toks:
-                        self._person_for(toks, " ".join(toks))
+            self._add_entities(entities(list(ner_texts)))
         for text in texts:
             self._discover(text)
+
+    def _add_entities(self, found: list[list[tuple[str, str]] | list[str]]) -> None:
+        """Persons from the tagger's PER entities, trusted by majority over the corpus: a word
+        tagged PER once and a place or organisation elsewhere ("Ukraina") is no person."""
+        mentions: list[tuple[str, bool]] = []
+        for ents in found:
+            for ent in ents:
+                text, label = (ent, "PER") if isinstance(ent, str) else ent
+                mentions.append((" ".join(text.split()), label in _PER_LABELS))
+        votes: dict[str, list[int]] = {}
+        for text, is_per in mentions:
+            for key in {text.casefold(), *(t.casefold() for t in _TOKEN.findall(text))}:
+                tally = votes.setdefault(key, [0, 0])
+                tally[0 if is_per else 1] += 1
+
+        def trusted(key: str) -> bool:
+            per, other = votes.get(key, [0, 0])
+            return per >= other
+
+        for text, is_per in mentions:
+            if not is_per or not trusted(text.casefold()):
+                continue
+            toks = [t for t in self._entity_tokens(text) if trusted(t.casefold())]
+            if toks:
+                self._person_for(toks, " ".join(toks))
 
     def _entity_tokens(self, entity: str) -> list[str]:
         """The name words of a PER entity; a lone word that the corpus also writes in lower
         case ("Det", "Staten") is more likely the tagger's slip than a name."""
+        if any(_is_org_word(t) for t in _TOKEN.findall(entity)):
+            return []  # "Kristeleg Folkeparti", "Sola Museum": an organisation, mis-tagged
         toks = [
-            t
+            self._canonical(t)
             for t in _TOKEN.findall(entity)
-            if _capitalised(t) and len(t) >= 2 and not _from_party_or_role(t)
+            if _capitalised(t)
+            and len(t) >= 2
+            and not _from_party_or_role(t)
+            and not _is_title(t)
+            and not _is_org_word(t)
         ]
+        if toks and toks[-1].endswith("s") and toks[-1][:-1].casefold() in self._cap_words:
+            toks[-1] = toks[-1][:-1]  # "Fredriksens" when "Fredriksen" occurs: the genitive
         if len(toks) == 1:
             word = toks[0].casefold()
             known = word in _given() or word in _surnames() or word in self._names
@@ -533,9 +564,9 @@ def _merge_parts(parts: list[str]) -> str:
 def entity_finder_from_nlp(nlp: object, *, batch_size: int = 32) -> EntityFinder:
     """PER entities from a spaCy pipeline with an entity recogniser."""
 
-    def find(texts: Sequence[str]) -> list[list[str]]:
+    def find(texts: Sequence[str]) -> list[list[tuple[str, str]] | list[str]]:
         return [
-            [e.text for e in doc.ents if e.label_ in ("PER", "PERSON")]
+            [(e.text, e.label_) for e in doc.ents]
             for doc in nlp.pipe(texts, batch_size=batch_size)  # type: ignore[attr-defined]
         ]
 

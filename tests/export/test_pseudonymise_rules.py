@@ -81,6 +81,21 @@ def test_entities_from_ner_are_used() -> None:
     assert ps.text("Zorro var her, og Q også.").startswith("[Person 1] var her")
 
 
+def test_ner_entities_are_trusted_by_majority() -> None:
+    texts = ["Ukraina ble angrepet.", "Ukraina trenger hjelp.", "Zelda Brekkestø og Ukraina."]
+
+    def finder(batch):  # type: ignore[no-untyped-def]
+        return [
+            [("Ukraina", "GPE_LOC")],
+            [("Ukraina", "GPE_LOC")],
+            [("Zelda Brekkestø", "PER"), ("Ukraina", "PER")],
+        ]
+
+    ps = Pseudonymiser(PEOPLE, texts, entities=finder, ner_texts=texts)
+    assert ps.text(texts[2]) == "[Person 1] og Ukraina."
+    assert ps.text("Brekkestøs plan.") == "[Person 1]s plan."
+
+
 def test_filename_scrub() -> None:
     ps = Pseudonymiser(PEOPLE)
     assert ps.filename("intervju_kari_nordmann.docx") == "intervju_anon_anon.docx"
