@@ -249,6 +249,9 @@ def terms_cmd(
     simple: bool = typer.Option(
         False, "--simple", help="Word forms instead of the spaCy pipeline's lemmas."
     ),
+    pseudonymise: bool = typer.Option(
+        False, "--pseudonymise", help="Leave out terms that are person names."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Distinctive terms per relation: weighted log-odds with an informative Dirichlet prior
@@ -266,14 +269,16 @@ def terms_cmd(
     from coder.analysis.terms import simple_analyzer
     from coder.services import synthesis
 
+    store = state(ctx).store()
     result = synthesis.terms(
-        state(ctx).store(),
+        store,
         relation=relation,
         top=top,
         status=status,
         coder=coder,
         prior_scale=prior,
         analyzer=simple_analyzer if simple else None,
+        pseudonymiser=synthesis.build_pseudonymiser(store, use_ner=False) if pseudonymise else None,
     )
     if as_json:
         print_json({rel: [asdict(t) for t in items] for rel, items in result.items()})

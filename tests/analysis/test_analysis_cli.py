@@ -53,6 +53,9 @@ def test_table_contrast_cooccur_terms(db: str, capsys) -> None:  # type: ignore[
     assert {k: pairs[1][k] for k in ("a", "b")} == {"a": "C13", "b": "C14"}
     assert run(db, "terms", "--simple", "--relation", "units", "--top", "3", "--json") == 0
     assert list(json.loads(capsys.readouterr().out)) == ["units"]
+    assert run(db, "terms", "--simple", "--top", "50", "--pseudonymise", "--json") == 0
+    terms = {t["term"] for items in json.loads(capsys.readouterr().out).values() for t in items}
+    assert "rekruttering" in terms and not {"per", "berg", "karis", "ola"} & terms
     assert run(db, "terms", "--help") == 0
     assert "Fightin' Words" in capsys.readouterr().out
 
