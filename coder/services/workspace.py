@@ -1,0 +1,172 @@
+"""Use cases of the coding workspace: what changed since, a segment's pending and applied codes, autocoding."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from coder.domain import CaseInfo, CodingInfo, CodingStatus, MemoInfo, ParticipantInfo
+from coder.errors import UsageError
+from coder.services.catalog import TranscriptProgress, transcript_progress
+from coder.store.codings import CodingRepo
+from coder.store.db import Store
+from coder.store.transcripts import TranscriptRepo
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeToken:
+    """A cheap fingerprint of the project: when it differs from the last one, something changed.
+
+    A team setup may replace the polling that compares tokens with PostgreSQL LISTEN/NOTIFY; the
+    workspace only asks "did it change?".
+    """
+
+    codings: tuple[int, str]
+    actions: tuple[int, int]
+    memos: tuple[int, str]
+    codes: tuple[int, str]
+    transcripts: int
+
+
+def change_token(store: Store) -> ChangeToken:
+    """Counts and latest timestamps of codings, actions, memos, codes and transcripts."""
+    from sqlalchemy import func, select
+
+    from coder.store.models import Action, Code, Coding, Memo, Setting, Transcript
+
+    with store.session() as s:
+        c_n, c_max = s.execute(select(func.count(Coding.id), func.max(Coding.updated_at))).one()
+        a_max, a_undone = s.execute(
+            select(func.max(Action.id), func.count(Action.id).filter(Action.undone.is_(True)))
+        ).one()
+        m_n, m_max = s.execute(select(func.count(Memo.id), func.max(Memo.updated_at))).one()
+        k_n = s.scalar(select(func.count(Code.id))) or 0
+        rev = s.scalar(select(Setting.value).where(Setting.key == "codebook.revision")) or "0"
+        t_n = s.scalar(select(func.count(Transcript.id))) or 0
+    return ChangeToken(
+        codings=(c_n or 0, str(c_max)),
+        actions=(a_max or 0, a_undone or 0),
+        memos=(m_n or 0, str(m_max)),
+        codes=(k_n, rev),
+        transcripts=t_n,
+    )
+
+
+def _key(c: CodingInfo) -> tuple[int, str, int | None, int | None]:
+    return (c.segment_id, c.code_id, c.span_start, c.span_end)
+
+
+def pending_for(codings: Iterable[CodingInfo], coder: str) -> list[CodingInfo]:
+    """Suggestions `coder` has still to decide: their own, or others' they have no coding for yet.
+
+    Best score first; one entry per (segment, code, span).
+    """
+    items = list(codings)
+    decided = {_key(c) for c in items if c.coder == coder and c.status is not CodingStatus.SUGGESTED}
+    seen: set[tuple[int, str, int | None, int | None]] = set()
+    out: list[CodingInfo] = []
+    ordered = sorted(items, key=lambda c: (c.coder != coder, -(c.score or 0.0), c.id))
+    for c in ordered:
+        k = _key(c)
+        if c.status is CodingStatus.SUGGESTED and k not in decided and k not in seen:
+            seen.add(k)
+            out.append(c)
+    out.sort(key=lambda c: (-(c.score or 0.0), c.code_id))
+    return out
+
+
+def applied_for(codings: Iterable[CodingInfo], coder: str) -> list[CodingInfo]:
+    """Accepted codings on a segment: `coder`'s own first, then other coders'."""
+    acc = [c for c in codings if c.status is CodingStatus.ACCEPTED]
+    return sorted(acc, key=lambda c: (c.coder != coder, c.span_start or -1, c.code_id, c.coder))
+
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+def autocode_available() -> bool:
+    try:
+        from coder.services.autocode import autocode  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def autocode_transcripts(
+    store: Store,
+    transcript_ids: list[int],
+    *,
+    coder: str,
+    progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> int:
+    """Run the tagging service over transcripts one by one; returns how many were processed.
+
+    Stops between transcripts when `should_stop()` says so (work already committed is kept).
+    """
+    try:
+        from coder.services.autocode import autocode  # type: ignore[import-not-found]
+    except ImportError as exc:
+        raise UsageError("autocoding is not available in this build") from exc
+    params = inspect.signature(autocode).parameters
+    done = 0
+    total = len(transcript_ids)
+    for tid in transcript_ids:
+        if should_stop is not None and should_stop():
+            break
+        if progress is not None:
+            progress(done, total, f"transcript {tid}")
+        kwargs: dict[str, Any] = {}
+        if "coder" in params:
+            kwargs["coder"] = coder
+        for name in ("transcripts", "transcript_ids", "refs"):
+            if name in params:
+                kwargs[name] = [tid]
+                break
+        else:
+            for name in ("transcript", "transcript_id", "ref"):
+                if name in params:
+                    kwargs[name] = tid
+                    break
+        autocode(store, **kwargs)
+        done += 1
+    if progress is not None:
+        progress(done, total, "")
+    return done
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryOverview:
+    """The Library screen's data: municipalities, transcripts with progress, participants."""
+
+    cases: list[CaseInfo]
+    transcripts: list[TranscriptProgress]
+    participants: dict[int, list[ParticipantInfo]]  # by transcript id
+
+
+def library_overview(store: Store, *, coder: str | None = None) -> LibraryOverview:
+    progress = transcript_progress(store, coder=coder)
+    with store.session() as s:
+        repo = TranscriptRepo(s)
+        cases = repo.list_cases()
+        parts = {p.transcript.id: repo.participants(p.transcript.id) for p in progress}
+    return LibraryOverview(cases=cases, transcripts=progress, participants=parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentState:
+    """A segment's codings (everyone's) and memos, reloaded after a coding action on it."""
+
+    segment_id: int
+    codings: list[CodingInfo]
+    memos: list[MemoInfo]
+
+
+def segment_state(store: Store, segment_id: int) -> SegmentState:
+    with store.session() as s:
+        repo = CodingRepo(s)
+        codings = repo.for_segments([segment_id])
+        memos = repo.memos(segment_ids=[segment_id])
+    return SegmentState(segment_id, codings, memos)

@@ -1,0 +1,58 @@
+"""The base of every workspace screen: service calls that report errors instead of crashing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from coder.errors import CoderError
+
+if TYPE_CHECKING:
+    from coder.store.db import Store
+    from coder.tui.app import CoderApp
+
+T = TypeVar("T")
+
+
+class CoderScreen(Screen[None]):
+    """A screen of the workspace; `refresh_data` reloads it after the project changed."""
+
+    BINDINGS = [
+        Binding("u", "app.undo", "Undo", id="edit.undo"),
+        Binding("U", "app.redo", "Redo", id="edit.redo", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen_version = -1
+
+    @property
+    def coder_app(self) -> CoderApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def store(self) -> Store:
+        return self.coder_app.store
+
+    @property
+    def coder(self) -> str:
+        return self.coder_app.coder
+
+    def call_service(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run a service; a CoderError becomes an error notification and None."""
+        try:
+            return fn(*args, **kwargs)
+        except CoderError as exc:
+            self.notify(str(exc), title="Not done", severity="error")
+            return None
+
+    def refresh_data(self) -> None:
+        """Reload what the screen shows from the services (the project changed)."""
+
+    def on_screen_resume(self) -> None:
+        if self.seen_version != self.coder_app.data_version:
+            self.seen_version = self.coder_app.data_version
+            self.refresh_data()
