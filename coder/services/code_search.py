@@ -45,11 +45,16 @@ def score_code(code: CodeInfo, query: str) -> float:
         pv = default_process(value)
         if not pv:
             continue
-        if name in ("id", "label", "lexicon"):
-            s = max(fuzz.WRatio(pq, pv), fuzz.partial_ratio(pq, pv) if len(pq) >= 3 else 0.0)
+        # A query may be part of a field (partial match) but a short field inside a long query
+        # is no match: "c13" must not find "c".
+        contains = len(pv) >= len(pq) and len(pq) >= 3
+        if name == "id":
+            s = fuzz.ratio(pq, pv)
+        elif name in ("label", "lexicon"):
+            s = max(fuzz.ratio(pq, pv), fuzz.partial_ratio(pq, pv) if contains else 0.0)
         else:
             # Long question text: does the query occur (almost) as a part of it?
-            s = fuzz.partial_ratio(pq, pv) if len(pq) >= 3 else 0.0
+            s = fuzz.partial_ratio(pq, pv) if contains else 0.0
         best = max(best, s * _WEIGHTS[name])
     return round(best, 2)
 

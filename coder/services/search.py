@@ -57,13 +57,21 @@ Lemmatizer = Callable[[Sequence[str]], list[Tokenised]]
 
 
 def normalise_word(word: str) -> str:
-    """A crude lemma key: lowercase, then one inflection ending stripped (keeping 3+ letters)."""
+    """A crude lemma key: lowercase, inflection endings stripped until none is left (3+ letters).
+
+    Stripping repeatedly keeps stems ending in an ending-like part consistent:
+    virksomheten -> virksomhet -> virksomh, and virksomhet -> virksomh.
+    """
     w = word.lower()
     if not w.isalpha():
         return w
-    for suf in _SUFFIXES:
-        if w.endswith(suf) and len(w) - len(suf) >= MIN_STEM:
-            return w[: -len(suf)]
+    for _ in range(3):
+        for suf in _SUFFIXES:
+            if w.endswith(suf) and len(w) - len(suf) >= MIN_STEM:
+                w = w[: -len(suf)]
+                break
+        else:
+            break
     return w
 
 

@@ -13,7 +13,7 @@ from coder.domain import CodeInfo
 from coder.errors import CoderError
 from coder.services import catalog, coding
 from coder.services.workspace import ChangeToken, change_token
-from coder.store.db import Store
+from coder.services.project import Store
 from coder.tui.commands import CoderCommands
 from coder.tui.screens import SCREENS
 from coder.tui.screens.base import CoderScreen

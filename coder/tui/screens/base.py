@@ -11,7 +11,7 @@ from textual.screen import Screen
 from coder.errors import CoderError
 
 if TYPE_CHECKING:
-    from coder.store.db import Store
+    from coder.services.project import Store
     from coder.tui.app import CoderApp
 
 T = TypeVar("T")

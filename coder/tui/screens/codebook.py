@@ -84,6 +84,9 @@ class CodebookScreen(CoderScreen):
                 parent.expand()
                 parent = parent.parent
             self.call_after_refresh(tree.move_cursor, node)
+        elif tree.root.children:
+            select = tree.root.children[0].data
+            self.call_after_refresh(tree.move_cursor, tree.root.children[0])
         self._show_details(select)
 
     def _total(self, code_id: str, table: dict[str, int]) -> int:

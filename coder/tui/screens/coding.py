@@ -235,9 +235,9 @@ class CodingScreen(CoderScreen):
             f" {self._label(c.code_id)[:40]}",
         )
         meta = Text("    ", style="dim")
-        meta.append(f"relation {RELATION_SHORT.get(c.relation, '—')}")
+        meta.append(f"→{RELATION_SHORT.get(c.relation, '—')}")
         if c.score is not None:
-            meta.append(f" · score {c.score:.2f}")
+            meta.append(f" · {c.score:.2f}")
         if c.span_start is not None and c.span_end is not None:
             meta.append(f" · span {c.span_start - seg.start}–{c.span_end - seg.start}")
         if c.coder != self.coder:

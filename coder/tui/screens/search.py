@@ -35,12 +35,13 @@ class SearchScreen(CoderScreen):
         self.hits: list[SearchHit] = []
         self.marked: set[int] = set()
         self.last_query = ""
+        self.side = KWIC_SIDE
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-bar"):
             yield Input(placeholder="search words (politikerne finds politiker…; prefix*)", id="search-input")
-            yield Select[str]([], prompt="municipality", id="search-case")
+            yield Select[str]([], prompt="case", id="search-case")
             yield Select[str]([(g.value.replace("_", " "), g.value) for g in RoleGroup], prompt="role", id="search-role")
             yield Input(placeholder="code", id="search-code")
             yield Checkbox("lemmas", True, id="search-lemma")
@@ -56,7 +57,7 @@ class SearchScreen(CoderScreen):
         table.add_column("case", key="case", width=11)
         table.add_column("speaker", key="speaker", width=12)
         table.add_column("keyword in context", key="kwic")
-        table.add_column("codes", key="codes")
+        table.add_column("codes", key="codes", width=14)
         self._load_cases()
         self.query_one("#search-input", Input).focus()
 
@@ -121,6 +122,9 @@ class SearchScreen(CoderScreen):
         self.marked.clear()
         table = self.query_one(DataTable)
         table.clear()
+        # Left and right context share what the other columns leave of the table's width.
+        fixed = 1 + 11 + 12 + 14 + 2 * 5
+        self.side = max(12, (table.size.width - fixed - 14) // 2)
         for i, h in enumerate(hits):
             table.add_row(*self._cells(h, False), key=str(i))
         transcripts = len({h.transcript_id for h in hits})
@@ -128,21 +132,22 @@ class SearchScreen(CoderScreen):
             Text.assemble(
                 (f"{len(hits)} hits", "bold"),
                 (f" for “{query}” in {transcripts} transcript(s)", "dim"),
-                ("   space mark · c code segments · C code matches · o open", "dim italic"),
+                ("  · space mark · c/C code segments/matches · enter open", "dim italic"),
             )
         )
         if hits:
             table.focus()
 
     def _cells(self, h: SearchHit, marked: bool) -> list[Text | str]:
-        left = h.left[-KWIC_SIDE:].rjust(KWIC_SIDE)
-        kwic = Text.assemble((left, "dim"), (h.match, "bold yellow"), (h.right[:KWIC_SIDE], "dim"))
+        side = self.side
+        left = h.left[-side:].rjust(side)
+        kwic = Text.assemble((left, "dim"), (h.match, "bold yellow"), (h.right[:side], "dim"))
         return [
             Text("●" if marked else " ", style="bold green"),
             Text(h.case_name or "—"),
             Text((h.speaker or "?")[:12], style=role_color(h.role_group)),
             kwic,
-            Text(" ".join(h.code_ids), style="cyan"),
+            Text(" ".join(h.code_ids)[:14], style="cyan"),
         ]
 
     def _current(self) -> int | None:
