@@ -61,7 +61,9 @@ def demo_cmd(
         err_console.print("--fresh only applies to the default demo database; ignoring it")
     store = st.store()
     if not folder.is_dir():
-        err_console.print(f"[bold red]error:[/] {folder}: no such folder (run from the project root)")
+        err_console.print(
+            f"[bold red]error:[/] {folder}: no such folder (run from the project root)"
+        )
         raise typer.Exit(EXIT_FAILURE)
     from coder.services.importing import import_files
 

@@ -7,9 +7,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from coder.domain import CaseInfo, CodingInfo, CodingStatus, MemoInfo, ParticipantInfo
+from coder.domain import (
+    CaseInfo,
+    CodingInfo,
+    CodingOrigin,
+    CodingStatus,
+    MemoInfo,
+    ParticipantInfo,
+    Relation,
+    SegmentInfo,
+)
 from coder.errors import UsageError
-from coder.services.catalog import TranscriptProgress, transcript_progress
+from coder.services.catalog import TranscriptProgress, TranscriptView, transcript_progress
 from coder.store.codings import CodingRepo
 from coder.store.db import Store
 from coder.store.transcripts import TranscriptRepo
@@ -64,7 +73,9 @@ def pending_for(codings: Iterable[CodingInfo], coder: str) -> list[CodingInfo]:
     Best score first; one entry per (segment, code, span).
     """
     items = list(codings)
-    decided = {_key(c) for c in items if c.coder == coder and c.status is not CodingStatus.SUGGESTED}
+    decided = {
+        _key(c) for c in items if c.coder == coder and c.status is not CodingStatus.SUGGESTED
+    }
     seen: set[tuple[int, str, int | None, int | None]] = set()
     out: list[CodingInfo] = []
     ordered = sorted(items, key=lambda c: (c.coder != coder, -(c.score or 0.0), c.id))
@@ -170,3 +181,103 @@ def segment_state(store: Store, segment_id: int) -> SegmentState:
         codings = repo.for_segments([segment_id])
         memos = repo.memos(segment_ids=[segment_id])
     return SegmentState(segment_id, codings, memos)
+
+
+def coding_view(store: Store, transcript_id: int) -> TranscriptView:
+    """What the Coding screen shows of a transcript, read with column queries (no ORM objects).
+
+    The same data as `catalog.transcript_view` (everyone's codings, segment memos) except the
+    codings' timestamps, which the screen does not show; loaded fast enough to open a
+    50,000-word transcript in a fraction of a second.
+    """
+    from sqlalchemy import select
+
+    from coder.store.models import Coding, Segment
+
+    with store.session() as s:
+        repo = TranscriptRepo(s)
+        info = repo.get(transcript_id)
+        text = repo.text(transcript_id)
+        participants = repo.participants(transcript_id)
+        groups = {p.id: (p.label, p.role_group) for p in participants}
+        seg_rows = s.execute(
+            select(
+                Segment.id,
+                Segment.ordinal,
+                Segment.start_offset,
+                Segment.end_offset,
+                Segment.participant_id,
+                Segment.start_ms,
+                Segment.end_ms,
+            )
+            .where(Segment.transcript_id == transcript_id)
+            .order_by(Segment.ordinal)
+        ).all()
+        coding_rows = s.execute(
+            select(
+                Coding.id,
+                Coding.segment_id,
+                Coding.code_id,
+                Coding.coder,
+                Coding.origin,
+                Coding.status,
+                Coding.relation,
+                Coding.span_start,
+                Coding.span_end,
+                Coding.score,
+                Coding.evidence,
+                Coding.version,
+            )
+            .join(Segment, Coding.segment_id == Segment.id)
+            .where(Segment.transcript_id == transcript_id)
+            .order_by(Coding.segment_id, Coding.score.desc(), Coding.id)
+        ).all()
+        memos = CodingRepo(s).memos(transcript_id=transcript_id)
+    segments = []
+    for sid, ordinal, start, end, pid, start_ms, end_ms in seg_rows:
+        label, group = groups.get(pid, (None, None)) if pid is not None else (None, None)
+        segments.append(
+            SegmentInfo(
+                id=sid,
+                transcript_id=transcript_id,
+                ordinal=ordinal,
+                start=start,
+                end=end,
+                text=text[start:end],
+                participant_id=pid,
+                speaker=label,
+                role_group=group,
+                start_ms=start_ms,
+                end_ms=end_ms,
+            )
+        )
+    codings: dict[int, list[CodingInfo]] = {}
+    for r in coding_rows:
+        codings.setdefault(r.segment_id, []).append(
+            CodingInfo(
+                id=r.id,
+                segment_id=r.segment_id,
+                code_id=r.code_id,
+                coder=r.coder,
+                origin=CodingOrigin(r.origin),
+                status=CodingStatus(r.status),
+                relation=Relation(r.relation) if r.relation else None,
+                span_start=r.span_start,
+                span_end=r.span_end,
+                score=r.score,
+                evidence=tuple(r.evidence or ()),
+                version=r.version,
+            )
+        )
+    by_segment: dict[int, list[MemoInfo]] = {}
+    for m in memos:
+        if m.segment_id is not None:
+            by_segment.setdefault(m.segment_id, []).append(m)
+    return TranscriptView(
+        transcript=info,
+        text=text,
+        participants=participants,
+        segments=segments,
+        codings=codings,
+        memos=by_segment,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from textual import work
@@ -12,8 +13,8 @@ from textual.worker import get_current_worker
 from coder.domain import CodeInfo
 from coder.errors import CoderError
 from coder.services import catalog, coding
-from coder.services.workspace import ChangeToken, change_token
 from coder.services.project import Store
+from coder.services.workspace import ChangeToken, change_token
 from coder.tui.commands import CoderCommands
 from coder.tui.screens import SCREENS
 from coder.tui.screens.base import CoderScreen
@@ -46,6 +47,7 @@ class CoderApp(App[None]):
         start: str = "library",
         transcript: int | None = None,
         poll_seconds: float | None = POLL_SECONDS,
+        prewarm: bool = True,
     ) -> None:
         super().__init__()
         self.store = store
@@ -53,6 +55,7 @@ class CoderApp(App[None]):
         self.start = start
         self.start_transcript = transcript
         self.poll_seconds = poll_seconds
+        self.prewarm = prewarm
         self.data_version = 0
         self.codes: list[CodeInfo] = []
         self.code_colors: dict[str, str] = {}
@@ -68,6 +71,10 @@ class CoderApp(App[None]):
         if self.start_transcript is not None:
             self.open_transcript(self.start_transcript)
         else:
+            if self.prewarm and self.start != "coding":
+                # Build the Coding screen now (before the first paint) so the first transcript
+                # opens as fast as later ones.
+                self.switch_mode("coding")
             self.switch_mode(self.start)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.poll_changes)
@@ -96,7 +103,7 @@ class CoderApp(App[None]):
     def action_help(self) -> None:
         screen = self.screen
         rows: dict[str, tuple[str, str, str]] = {}
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             b = active.binding
             ident = b.id or b.action
             display = self.get_key_display(b)
@@ -140,10 +147,8 @@ class CoderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="token")
     def remember_token(self) -> None:
-        try:
+        with contextlib.suppress(CoderError):
             self._token = change_token(self.store)
-        except CoderError:
-            pass
 
     @work(thread=True, exclusive=True, group="poll")
     def poll_changes(self) -> None:

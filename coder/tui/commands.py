@@ -19,7 +19,7 @@ class CoderCommands(Provider):
         app: CoderApp = self.app  # type: ignore[assignment]
         out: list[tuple[str, str, Callable[[], object]]] = []
         seen: set[str] = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             b = active.binding
             ident = b.id or b.action
             if ident in seen or not b.description or not active.enabled:
@@ -35,9 +35,13 @@ class CoderCommands(Provider):
         from coder.tui.screens import SCREENS
 
         for entry in SCREENS.values():
-            out.append((f"Go to {entry.title}", f"{entry.key}", partial(app.switch_mode, entry.name)))
+            out.append(
+                (f"Go to {entry.title}", f"{entry.key}", partial(app.switch_mode, entry.name))
+            )
         for tid, title in getattr(app, "transcript_titles", {}).items():
-            out.append((f"Open transcript {title}", f"transcript {tid}", partial(app.open_transcript, tid)))
+            out.append(
+                (f"Open transcript {title}", f"transcript {tid}", partial(app.open_transcript, tid))
+            )
         return out
 
     async def discover(self) -> Hits:

@@ -46,9 +46,14 @@ def test_add_theme_under_a_node(project: Project) -> None:
 
 
 def test_edit_code_checks_colour_and_label(project: Project) -> None:
-    info = edit_code(project.store, "B5a", label=" Saker ", color="#112233", phrases=["godt saksframlegg"])
+    info = edit_code(
+        project.store, "B5a", label=" Saker ", color="#112233", phrases=["godt saksframlegg"]
+    )
     assert (info.label, info.color) == ("Saker", "#112233")
-    assert code_lexicon(project.store, "B5a") == {"lemmas": ["saksframlegg"], "phrases": ["godt saksframlegg"]}
+    assert code_lexicon(project.store, "B5a") == {
+        "lemmas": ["saksframlegg"],
+        "phrases": ["godt saksframlegg"],
+    }
     with pytest.raises(UsageError):
         edit_code(project.store, "B5a", color="red")
     with pytest.raises(UsageError):

@@ -12,6 +12,7 @@ SIZE = (100, 30)
 
 def make_app(project: Project, **kwargs: object) -> CoderApp:
     """The workspace as the test coder, without the change poll (tests trigger it by hand)."""
+    kwargs.setdefault("prewarm", False)
     return CoderApp(project.store, coder=CODER, poll_seconds=None, **kwargs)  # type: ignore[arg-type]
 
 
@@ -22,7 +23,9 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def open_coding(pilot: Pilot[None], transcript_id: int, segment_id: int | None = None) -> None:
+async def open_coding(
+    pilot: Pilot[None], transcript_id: int, segment_id: int | None = None
+) -> None:
     app = pilot.app
     assert isinstance(app, CoderApp)
     app.open_transcript(transcript_id, segment_id)

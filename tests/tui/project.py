@@ -18,41 +18,77 @@ CODER = "tester"
 TEST_CODES = (
     CodeDef("A", None, CodeKind.SECTION, "Organisering", color="#4e79a7", ordinal=1),
     CodeDef(
-        "A1", "A", CodeKind.QUESTION, "Organisering av stab/støtte",
-        text="Hvordan er stab/støtte organisert i kommunen?", color="#4e79a7", ordinal=2,
+        "A1",
+        "A",
+        CodeKind.QUESTION,
+        "Organisering av stab/støtte",
+        text="Hvordan er stab/støtte organisert i kommunen?",
+        color="#4e79a7",
+        ordinal=2,
         lexicon=Lexicon(("stab", "støtte"), ()),
     ),
     CodeDef("B", None, CodeKind.SECTION, "Samspill", color="#f28e2b", ordinal=3),
     CodeDef(
-        "B5", "B", CodeKind.QUESTION, "Samspill med politisk ledelse",
-        text="Hvordan fungerer samspillet med politikerne?", color="#f28e2b", ordinal=4,
+        "B5",
+        "B",
+        CodeKind.QUESTION,
+        "Samspill med politisk ledelse",
+        text="Hvordan fungerer samspillet med politikerne?",
+        color="#f28e2b",
+        ordinal=4,
         lexicon=Lexicon(("formannskap", "politiker"), ("politisk ledelse",)),
     ),
     CodeDef(
-        "B5a", "B5", CodeKind.ITEM, "Saksframlegg", color="#edc948", ordinal=5,
+        "B5a",
+        "B5",
+        CodeKind.ITEM,
+        "Saksframlegg",
+        color="#edc948",
+        ordinal=5,
         lexicon=Lexicon(("saksframlegg",), ()),
     ),
     CodeDef("C", None, CodeKind.SECTION, "Styring", color="#59a14f", ordinal=6),
     CodeDef(
-        "C13", "C", CodeKind.QUESTION, "Styringsinformasjon til ledelsen",
-        text="Hva slags styringsinformasjon får rådmannens ledergruppe?", color="#59a14f",
-        ordinal=7, lexicon=Lexicon(("styringsinformasjon", "ledergruppe"), ()),
+        "C13",
+        "C",
+        CodeKind.QUESTION,
+        "Styringsinformasjon til ledelsen",
+        text="Hva slags styringsinformasjon får rådmannens ledergruppe?",
+        color="#59a14f",
+        ordinal=7,
+        lexicon=Lexicon(("styringsinformasjon", "ledergruppe"), ()),
     ),
     CodeDef(
-        "C14", "C", CodeKind.QUESTION, "Hjelp til virksomhetene",
-        text="Hvilken hjelp får virksomhetslederne fra stab/støtte?", color="#76b7b2",
-        ordinal=8, lexicon=Lexicon(("virksomhetsleder", "personalavdeling"), ()),
+        "C14",
+        "C",
+        CodeKind.QUESTION,
+        "Hjelp til virksomhetene",
+        text="Hvilken hjelp får virksomhetslederne fra stab/støtte?",
+        color="#76b7b2",
+        ordinal=8,
+        lexicon=Lexicon(("virksomhetsleder", "personalavdeling"), ()),
     ),
     CodeDef(
-        "REL.politicians", None, CodeKind.RELATION, "Relasjon: politisk ledelse",
-        color="#e15759", relation=Relation.POLITICIANS, ordinal=9,
+        "REL.politicians",
+        None,
+        CodeKind.RELATION,
+        "Relasjon: politisk ledelse",
+        color="#e15759",
+        relation=Relation.POLITICIANS,
+        ordinal=9,
     ),
 )
 
 ARENDAL_TURNS = [
     ("Intervjuer", "Hva gjør politikerne når de trenger analyser?"),
-    ("Ordfører", "Politikeren spør økonomisjefen direkte, og politikerne i formannskapet får svar."),
-    ("Økonomisjef", "Vi lager styringsinformasjon til ledergruppa. Det tar tid. Vi prioriterer rådmannen."),
+    (
+        "Ordfører",
+        "Politikeren spør økonomisjefen direkte, og politikerne i formannskapet får svar.",
+    ),
+    (
+        "Økonomisjef",
+        "Vi lager styringsinformasjon til ledergruppa. Det tar tid. Vi prioriterer rådmannen.",
+    ),
     ("Rektor", "Virksomhetslederne får lite hjelp med budsjett fra stab og støtte."),
 ]
 
@@ -70,7 +106,9 @@ def build_project(url: str) -> Project:
     """Two transcripts (Flora, Arendal) and three suggestions of the coder `tester`."""
     store = open_store(url, seed_codebook=False)
     with store.session() as s:
-        CodeRepo(s).sync_codebook(Codebook(name="test", version="1", source="tests", language="nb", codes=TEST_CODES))
+        CodeRepo(s).sync_codebook(
+            Codebook(name="test", version="1", source="tests", language="nb", codes=TEST_CODES)
+        )
         repo = TranscriptRepo(s)
         flora_case = repo.upsert_case(CaseFacts("Flora", county="Vestland", population=12000))
         arendal_case = repo.upsert_case(CaseFacts("Arendal", county="Agder", population=45000))
@@ -89,9 +127,9 @@ def build_project(url: str) -> Project:
             ("b5", segments[flora][1], "B5", 0.64, ["formannskap"], Relation.POLITICIANS),
             ("c13", segments[flora][2], "C13", 0.91, ["styringsinformasjon"], Relation.CEO),
         ):
-            row, _ = codings.upsert_suggestion(seg, code, CODER, score=score, evidence=evidence, relation=rel)
+            row, _ = codings.upsert_suggestion(
+                seg, code, CODER, score=score, evidence=evidence, relation=rel
+            )
             s.flush()
             suggestions[name] = row.id
     return Project(store, flora, arendal, segments, suggestions)
-
-

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.asyncio
 
 
 def status(project: Project, coding_id: int, coder: str = CODER) -> CodingStatus:
-    codings = {c.id: c for c in catalog.segment_codings(project.store, _segment_of(project, coding_id))}
+    codings = {
+        c.id: c for c in catalog.segment_codings(project.store, _segment_of(project, coding_id))
+    }
     return codings[coding_id].status
 
 
@@ -78,7 +80,11 @@ async def test_code_a_span_by_keyboard_with_a_relation(project: Project) -> None
         codings = [c for c in catalog.segment_codings(project.store, seg_id) if c.code_id == "C14"]
         assert len(codings) == 1
         c = codings[0]
-        seg = next(s for s in catalog.transcript_view(project.store, project.flora).segments if s.id == seg_id)
+        seg = next(
+            s
+            for s in catalog.transcript_view(project.store, project.flora).segments
+            if s.id == seg_id
+        )
         assert seg.text[c.span_start - seg.start : c.span_end - seg.start] == "Vi i formannskapet"
         assert (c.status, c.coder) == (CodingStatus.ACCEPTED, CODER)
         # The new code is selected in the side panel: R then p sets its relation.
@@ -139,7 +145,12 @@ async def test_search_and_code_the_hits(project: Project) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
-        assert sorted(h.match.lower() for h in screen.hits) == ["politikeren", "politikerne", "politikerne", "politikerne"]
+        assert sorted(h.match.lower() for h in screen.hits) == [
+            "politikeren",
+            "politikerne",
+            "politikerne",
+            "politikerne",
+        ]
         # Mark the two Arendal hits in the Ordfører turn, then code their segments.
         ordforer = [i for i, h in enumerate(screen.hits) if h.speaker == "Ordfører"]
         assert ordforer
@@ -149,7 +160,9 @@ async def test_search_and_code_the_hits(project: Project) -> None:
         await settle(pilot)
         seg_id = screen.hits[ordforer[0]].segment_id
     coded = [c for c in catalog.segment_codings(project.store, seg_id) if c.code_id == "B5"]
-    assert [(c.status, c.coder, c.span_start) for c in coded] == [(CodingStatus.ACCEPTED, CODER, None)]
+    assert [(c.status, c.coder, c.span_start) for c in coded] == [
+        (CodingStatus.ACCEPTED, CODER, None)
+    ]
 
 
 async def test_add_an_emergent_theme_in_the_codebook(project: Project) -> None:
@@ -204,8 +217,7 @@ async def test_import_a_file_from_the_library(
     folder = tmp_path / "incoming"
     folder.mkdir()
     (folder / "stord-1.txt").write_text(
-        "Intervjuer: Hvordan jobber dere med politikerne?\n\n"
-        "Ordfører: Vi får gode saksframlegg.\n",
+        "Intervjuer: Hvordan jobber dere med politikerne?\n\nOrdfører: Vi får gode saksframlegg.\n",
         encoding="utf-8",
     )
     monkeypatch.chdir(folder)

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from coder.domain import CodeInfo, CodingStatus
@@ -16,6 +16,7 @@ from coder.services import catalog
 from coder.services.codebook import add_theme, code_lexicon, edit_code, merge_codes, move_code
 from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.dialogs import TOP_LEVEL, CodeForm, CodePicker, Confirm
+from coder.tui.widgets.keybar import KeyBar
 
 
 class CodebookScreen(CoderScreen):
@@ -42,7 +43,7 @@ class CodebookScreen(CoderScreen):
             yield tree
             with VerticalScroll(id="codebook-side"):
                 yield Static(id="codebook-details")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.seen_version = self.coder_app.data_version
@@ -70,7 +71,11 @@ class CodebookScreen(CoderScreen):
         def add(parent: TreeNode[str], code: CodeInfo) -> None:
             kids = children.get(code.id, [])
             label = self._label(code)
-            node = parent.add(label, data=code.id, expand=code.parent_id is None) if kids else parent.add_leaf(label, data=code.id)
+            node = (
+                parent.add(label, data=code.id, expand=code.parent_id is None)
+                if kids
+                else parent.add_leaf(label, data=code.id)
+            )
             nodes[code.id] = node
             for kid in kids:
                 add(node, kid)
@@ -119,7 +124,9 @@ class CodebookScreen(CoderScreen):
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim", no_wrap=True)
         table.add_column()
-        table.add_row("code", Text.assemble((f"■ {code.id}", f"bold {code.color}"), f"  {code.kind.value}"))
+        table.add_row(
+            "code", Text.assemble((f"■ {code.id}", f"bold {code.color}"), f"  {code.kind.value}")
+        )
         table.add_row("label", Text(code.label, style="bold"))
         if code.text:
             table.add_row("question", Text(code.text))
@@ -189,7 +196,10 @@ class CodebookScreen(CoderScreen):
         if code is None:
             return
         picker = CodePicker(
-            self.coder_app.codes, title=f"Move {code.id} under…", allow_top_level=True, exclude=[code.id]
+            self.coder_app.codes,
+            title=f"Move {code.id} under…",
+            allow_top_level=True,
+            exclude=[code.id],
         )
         self.app.push_screen(picker, lambda target: self._moved(code.id, target))
 
@@ -214,7 +224,9 @@ class CodebookScreen(CoderScreen):
             return
         n = self.accepted.get(source, 0) + self.suggested.get(source, 0)
         self.app.push_screen(
-            Confirm(f"Merge {source} into {target}? Its {n} coding(s), memos and children move to {target}; {source} is removed."),
+            Confirm(
+                f"Merge {source} into {target}? Its {n} coding(s), memos and children move to {target}; {source} is removed."
+            ),
             lambda yes: self._merge(source, target) if yes else None,
         )
 

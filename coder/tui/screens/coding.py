@@ -7,17 +7,18 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Header, Static
 
 from coder.domain import CodingInfo, MemoInfo, Relation, RoleGroup, SegmentInfo
 from coder.errors import CoderError
-from coder.services import catalog, coding
+from coder.services import coding
 from coder.services.catalog import TranscriptView as TranscriptData
-from coder.services.workspace import applied_for, pending_for, segment_state
+from coder.services.workspace import applied_for, coding_view, pending_for, segment_state
 from coder.tui.screens.base import CoderScreen
 from coder.tui.theme import RELATION_SHORT, role_color, role_name
 from coder.tui.widgets.dialogs import CodePicker, MemoEditor, RelationPicker, TextPrompt
+from coder.tui.widgets.keybar import KeyBar
 from coder.tui.widgets.transcript import SegmentRow, TranscriptView
 
 DEFAULT_THRESHOLD = "0.70"
@@ -36,8 +37,12 @@ class CodingScreen(CoderScreen):
         Binding("d,delete", "remove", "Remove code", id="coding.remove", show=False),
         Binding("m", "memo_segment", "Memo", id="coding.memo"),
         Binding("M", "memo_coding", "Memo on code", id="coding.memo_coding", show=False),
-        Binding("right_square_bracket", "panel(1)", "Next code", id="coding.panel_next", show=False),
-        Binding("left_square_bracket", "panel(-1)", "Prev code", id="coding.panel_prev", show=False),
+        Binding(
+            "right_square_bracket", "panel(1)", "Next code", id="coding.panel_next", show=False
+        ),
+        Binding(
+            "left_square_bracket", "panel(-1)", "Prev code", id="coding.panel_prev", show=False
+        ),
     ]
 
     def __init__(self) -> None:
@@ -55,12 +60,14 @@ class CodingScreen(CoderScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text("Open a transcript from the Library (key 1).", style="dim"), id="coding-title")
+        yield Static(
+            Text("Open a transcript from the Library (key 1).", style="dim"), id="coding-title"
+        )
         with Horizontal(id="coding-body"):
             yield TranscriptView(id="transcript")
-            with VerticalScroll(id="coding-side"):
+            with Vertical(id="coding-side"):
                 yield Static(id="coding-panel")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.seen_version = self.coder_app.data_version
@@ -90,7 +97,7 @@ class CodingScreen(CoderScreen):
     @work(thread=True, exclusive=True, group="load")
     def load_transcript(self, tid: int, segment_id: int | None, keep_position: bool) -> None:
         try:
-            data = catalog.transcript_view(self.store, tid)
+            data = coding_view(self.store, tid)
         except CoderError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -112,7 +119,12 @@ class CodingScreen(CoderScreen):
             cursor = next((i for i, s in enumerate(self.segments) if s.id == target), 0)
         elif not keep_position:
             cursor = next(
-                (i for i, s in enumerate(self.segments) if s.role_group is not RoleGroup.INTERVIEWER), 0
+                (
+                    i
+                    for i, s in enumerate(self.segments)
+                    if s.role_group is not RoleGroup.INTERVIEWER
+                ),
+                0,
             )
         view.set_rows(rows, cursor)
         if span is not None and current == (view.current.segment_id if view.current else None):
@@ -187,7 +199,7 @@ class CodingScreen(CoderScreen):
         view = self.view
         cur = view.current
         if cur is None:
-            panel.update(Text("No segment.", style="dim"))
+            panel.update(Text("No segment.", style="dim"), layout=False)
             return
         seg = self.segments[view.cursor]
         pending, applied = self._items()
@@ -224,7 +236,13 @@ class CodingScreen(CoderScreen):
             for m in memos:
                 where = " [on code]" if m.coding_id else ""
                 parts.append(Text(f"  ✎ {m.author}{where}: {m.text}", style="#76b7b2"))
-        panel.update(Group(*parts))
+        # The panel has a fixed size (redrawing it needs no layout pass); when its content is
+        # taller, it starts a little above the selected code so that one stays in view.
+        height = max(panel.size.height, 1)
+        chosen_at = next((i for i, p in enumerate(parts) if p.plain.startswith("▶")), 0)
+        if sum(1 + p.plain.count("\n") for p in parts) > height and chosen_at > 3:
+            parts = parts[:2] + [Text("  …", style="dim")] + parts[chosen_at - 1 :]
+        panel.update(Group(*parts), layout=False)
 
     def _coding_lines(self, c: CodingInfo, chosen: bool, seg: SegmentInfo) -> list[Text]:
         color = self.coder_app.code_colors.get(c.code_id, "#888888")
@@ -258,7 +276,8 @@ class CodingScreen(CoderScreen):
         share = coded / len(informant) if informant else 0.0
         pending = sum(r.pending for r in rows)
         title.update(
-            Text.assemble(
+            layout=False,
+            content=Text.assemble(
                 (t.case_name or "—", "bold"),
                 " · ",
                 (t.title, "bold"),
@@ -266,7 +285,7 @@ class CodingScreen(CoderScreen):
                 (f"{share:.0%} coded", "green"),
                 (" · ", "dim"),
                 (f"◆{pending} pending", "yellow"),
-            )
+            ),
         )
 
     @on(TranscriptView.Moved)
@@ -300,7 +319,9 @@ class CodingScreen(CoderScreen):
             return
         c = item[1]
         expected = c.version if c.coder == self.coder else None
-        if self.call_service(coding.accept_suggestion, self.store, c.id, self.coder, expected_version=expected):
+        if self.call_service(
+            coding.accept_suggestion, self.store, c.id, self.coder, expected_version=expected
+        ):
             self._reload_segment(index)
 
     def action_reject(self) -> None:
@@ -313,7 +334,9 @@ class CodingScreen(CoderScreen):
             return
         c = item[1]
         expected = c.version if c.coder == self.coder else None
-        if self.call_service(coding.reject_suggestion, self.store, c.id, self.coder, expected_version=expected):
+        if self.call_service(
+            coding.reject_suggestion, self.store, c.id, self.coder, expected_version=expected
+        ):
             self._reload_segment(index)
 
     def action_next_pending(self, direction: int) -> None:
@@ -347,7 +370,11 @@ class CodingScreen(CoderScreen):
             self.notify(f"not a number: {value!r}", severity="error")
             return
         n = self.call_service(
-            coding.accept_suggestions_above, self.store, self.data.transcript.id, threshold, self.coder
+            coding.accept_suggestions_above,
+            self.store,
+            self.data.transcript.id,
+            threshold,
+            self.coder,
         )
         if n is not None:
             self.notify(f"accepted {n} suggestion(s) scoring ≥ {threshold:.2f}")
@@ -366,7 +393,9 @@ class CodingScreen(CoderScreen):
         seg = self.segments[index]
         span = self.view.span
         absolute = (seg.start + span[0], seg.start + span[1]) if span else None
-        done = self.call_service(coding.code_segment, self.store, seg.id, code_id, self.coder, span=absolute)
+        done = self.call_service(
+            coding.code_segment, self.store, seg.id, code_id, self.coder, span=absolute
+        )
         if done is not None:
             self.view.span = None
             self._reload_segment(index)
@@ -394,7 +423,9 @@ class CodingScreen(CoderScreen):
             if relation is None:
                 self.notify("choose a relation to accept the suggestion with", severity="warning")
                 return
-            done = self.call_service(coding.accept_suggestion, self.store, c.id, self.coder, relation=relation)
+            done = self.call_service(
+                coding.accept_suggestion, self.store, c.id, self.coder, relation=relation
+            )
         elif c.coder != self.coder:
             done = self.call_service(
                 coding.code_segment,
@@ -427,7 +458,11 @@ class CodingScreen(CoderScreen):
         cur = self.view.current
         if cur is None:
             return
-        mine = [m for m in self.memos.get(cur.segment_id, []) if m.author == self.coder and m.coding_id is None]
+        mine = [
+            m
+            for m in self.memos.get(cur.segment_id, [])
+            if m.author == self.coder and m.coding_id is None
+        ]
         existing = mine[-1] if mine else None
         self.app.push_screen(
             MemoEditor(f"Memo on segment #{cur.ordinal + 1}", existing.text if existing else ""),
@@ -441,7 +476,9 @@ class CodingScreen(CoderScreen):
             return
         c = item[1]
         mine = [
-            m for m in self.memos.get(c.segment_id, []) if m.author == self.coder and m.coding_id == c.id
+            m
+            for m in self.memos.get(c.segment_id, [])
+            if m.author == self.coder and m.coding_id == c.id
         ]
         existing = mine[-1] if mine else None
         self.app.push_screen(

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Label, ProgressBar, Static, Tree
+from textual.widgets import Header, Label, ProgressBar, Static, Tree
 from textual.worker import get_current_worker
 
 from coder.errors import CoderError
@@ -23,6 +23,7 @@ from coder.services.workspace import (
 )
 from coder.tui.screens.base import CoderScreen
 from coder.tui.theme import role_color, role_name
+from coder.tui.widgets.keybar import KeyBar
 
 NO_CASE = "(no municipality)"
 
@@ -61,7 +62,7 @@ class LibraryScreen(CoderScreen):
         with Horizontal(id="work-bar", classes="hidden"):
             yield Label("", id="work-label")
             yield ProgressBar(id="work-progress", show_eta=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.seen_version = self.coder_app.data_version
@@ -88,7 +89,9 @@ class LibraryScreen(CoderScreen):
         first = None
         for name, items in groups.items():
             words = sum(p.transcript.word_count for p in items)
-            label = Text.assemble((name, "bold"), (f"  {len(items)} transcripts · {words:,} words", "dim"))
+            label = Text.assemble(
+                (name, "bold"), (f"  {len(items)} transcripts · {words:,} words", "dim")
+            )
             node = tree.root.add(label, data=("case", name), expand=True)
             if selected == ("case", name):
                 cursor_line = node
@@ -153,7 +156,9 @@ class LibraryScreen(CoderScreen):
             ):
                 if value:
                     table.add_row(label, Text(str(value)))
-        items = [p for p in self.overview.transcripts if (p.transcript.case_name or NO_CASE) == name]
+        items = [
+            p for p in self.overview.transcripts if (p.transcript.case_name or NO_CASE) == name
+        ]
         table.add_row("transcripts", str(len(items)))
         table.add_row("words", f"{sum(p.transcript.word_count for p in items):,}")
         table.add_row("pending", str(sum(p.pending for p in items)))
@@ -237,7 +242,9 @@ class LibraryScreen(CoderScreen):
         try:
             from coder.services.importing import import_files
         except ImportError:
-            self.app.call_from_thread(self._finish, "importing is not available in this build", "error")
+            self.app.call_from_thread(
+                self._finish, "importing is not available in this build", "error"
+            )
             return
 
         def progress(done: int, total: int, name: str) -> None:
@@ -248,7 +255,9 @@ class LibraryScreen(CoderScreen):
         try:
             report = import_files(self.store, paths, progress=progress)
         except _Cancelled:
-            self.app.call_from_thread(self._finish, "import cancelled; files done so far are kept", "warning")
+            self.app.call_from_thread(
+                self._finish, "import cancelled; files done so far are kept", "warning"
+            )
             return
         except CoderError as exc:
             self.app.call_from_thread(self._finish, str(exc), "error")
@@ -258,7 +267,9 @@ class LibraryScreen(CoderScreen):
         if report.count("unchanged"):
             parts.append(f"{report.count('unchanged')} unchanged")
         if report.failed:
-            parts.append(f"{len(report.failed)} failed: " + "; ".join(o.message for o in report.failed[:3]))
+            parts.append(
+                f"{len(report.failed)} failed: " + "; ".join(o.message for o in report.failed[:3])
+            )
         self.app.call_from_thread(
             self._finish, ", ".join(parts), "error" if report.failed else "information"
         )

@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 
 from coder.domain import RoleGroup
 from coder.errors import CoderError
@@ -16,6 +16,7 @@ from coder.services.search import SearchHit, search_segments
 from coder.tui.screens.base import CoderScreen
 from coder.tui.theme import role_color
 from coder.tui.widgets.dialogs import CodePicker
+from coder.tui.widgets.keybar import KeyBar
 
 KWIC_SIDE = 34
 
@@ -40,15 +41,24 @@ class SearchScreen(CoderScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-bar"):
-            yield Input(placeholder="search words (politikerne finds politiker…; prefix*)", id="search-input")
+            yield Input(
+                placeholder="search words (politikerne finds politiker…; prefix*)",
+                id="search-input",
+            )
             yield Select[str]([], prompt="case", id="search-case")
-            yield Select[str]([(g.value.replace("_", " "), g.value) for g in RoleGroup], prompt="role", id="search-role")
+            yield Select[str](
+                [(g.value.replace("_", " "), g.value) for g in RoleGroup],
+                prompt="role",
+                id="search-role",
+            )
             yield Input(placeholder="code", id="search-code")
             yield Checkbox("lemmas", True, id="search-lemma")
         yield Static(Text("Type a query and press enter.", style="dim"), id="search-status")
-        table: DataTable[Text | str] = DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text | str] = DataTable(
+            id="search-results", cursor_type="row", zebra_stripes=True
+        )
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.seen_version = self.coder_app.data_version
@@ -165,7 +175,9 @@ class SearchScreen(CoderScreen):
             self.marked.discard(i)
         else:
             self.marked.add(i)
-        table.update_cell(str(i), "mark", Text("●" if i in self.marked else " ", style="bold green"))
+        table.update_cell(
+            str(i), "mark", Text("●" if i in self.marked else " ", style="bold green")
+        )
         if i + 1 < len(self.hits):
             table.move_cursor(row=i + 1)
 

@@ -323,9 +323,7 @@ class FilePicker(ModalScreen[list[Path] | None]):
         else:
             self.marked.append(path)
         names = ", ".join(p.name for p in self.marked) or ""
-        self.query_one("#files-marked", Static).update(
-            Text(f"marked: {names}" if names else "")
-        )
+        self.query_one("#files-marked", Static).update(Text(f"marked: {names}" if names else ""))
 
     def action_done(self) -> None:
         if self.marked:

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -46,34 +46,29 @@ class SegmentRow:
 
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
-    """Greedy word wrap of `text` to `width` cells, as (start, end) offsets; hard newlines kept."""
+    """Greedy word wrap of `text` to `width` cells, as (start, end) offsets; hard newlines kept.
+
+    Cuts at the last space that fits (str.rfind), so the cost grows with lines, not words: a
+    50,000-word transcript lays out in a few milliseconds.
+    """
     width = max(width, 8)
     lines: list[tuple[int, int]] = []
     pos = 0
     for para in text.split("\n"):
-        p_start = pos
-        p_end = pos + len(para)
-        pos = p_end + 1
-        if not para.strip():
-            lines.append((p_start, p_end))
-            continue
-        start = p_start
-        line_end = p_start
-        for m in WORD_RE.finditer(para):
-            w_start = p_start + m.start()
-            w_end = p_start + m.end()
-            if w_end - start <= width:
-                line_end = w_end
-                continue
-            if line_end > start:
-                lines.append((start, line_end))
-                start = w_start
-            # Words longer than a line are cut.
-            while w_end - start > width:
+        start = pos
+        end = pos + len(para)
+        pos = end + 1
+        while end - start > width:
+            cut = text.rfind(" ", start, start + width + 1)
+            if cut <= start:  # one word longer than a line: cut it
                 lines.append((start, start + width))
                 start += width
-            line_end = w_end
-        lines.append((start, max(line_end, start)))
+                continue
+            lines.append((start, cut))
+            start = cut + 1
+            while start < end and text[start] == " ":
+                start += 1
+        lines.append((start, end))
     return lines
 
 
@@ -105,26 +100,39 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("right,l", "word(1)", "Select next word", id="span.word_next", show=False),
         Binding("left,h", "word(-1)", "Select previous word", id="span.word_prev", show=False),
         Binding(
-            "shift+right,L", "extend_word(1)", "Extend span by a word", id="span.extend_word",
+            "shift+right,L",
+            "extend_word(1)",
+            "Extend span by a word",
+            id="span.extend_word",
             show=False,
         ),
         Binding(
-            "shift+left,H", "extend_word(-1)", "Shrink span by a word", id="span.shrink_word",
+            "shift+left,H",
+            "extend_word(-1)",
+            "Shrink span by a word",
+            id="span.shrink_word",
             show=False,
         ),
         Binding(
-            "shift+down,full_stop", "extend_sentence(1)", "Extend span by a sentence",
-            id="span.extend_sentence", show=False,
+            "shift+down,full_stop",
+            "extend_sentence(1)",
+            "Extend span by a sentence",
+            id="span.extend_sentence",
+            show=False,
         ),
         Binding(
-            "shift+up,comma", "extend_sentence(-1)", "Shrink span by a sentence",
-            id="span.shrink_sentence", show=False,
+            "shift+up,comma",
+            "extend_sentence(-1)",
+            "Shrink span by a sentence",
+            id="span.shrink_sentence",
+            show=False,
         ),
         Binding("escape", "clear_span", "Whole segment", id="span.clear", show=False),
     ]
 
+    # A stable scrollbar gutter keeps the text width fixed, so the layout is computed once.
     DEFAULT_CSS = """
-    TranscriptView { background: $surface; }
+    TranscriptView { background: $surface; scrollbar-gutter: stable; overflow-x: hidden; }
     """
 
     class Moved(Message):
@@ -144,6 +152,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._layout_width = -1
         self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(2048)
+        self._base_style = Style()
+        self._render_width = 0
 
     # -- data --------------------------------------------------------------------------------
     def set_rows(self, rows: list[SegmentRow], cursor: int = 0) -> None:
@@ -151,14 +161,23 @@ class TranscriptView(ScrollView, can_focus=True):
         self.cursor = min(max(cursor, 0), max(len(rows) - 1, 0))
         self.span = None
         self._layout_width = -1
+        self._wraps, self._starts = [], []
+        self._cache.clear()
         self._relayout()
         self.scroll_to_cursor()
+        self.refresh()
 
     def update_row(self, index: int, row: SegmentRow) -> None:
-        """Replace one segment's row (after a coding action); re-lays out only if needed."""
+        """Replace one segment's row (after a coding action): only its lines are redrawn."""
         self.rows[index] = row
+        self.refresh_segment(index)
+
+    def refresh_segment(self, index: int) -> None:
+        """Redraw one segment's lines (cheaper than the whole view)."""
         self._invalidate(index)
-        self.refresh()
+        if 0 <= index < len(self._starts):
+            top, height = self.segment_lines(index)
+            self.refresh_lines(top, height)
 
     def _invalidate(self, index: int) -> None:
         for key in list(self._cache.keys()):
@@ -175,6 +194,8 @@ class TranscriptView(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width - GUTTER - 1, 10)
 
     def _relayout(self) -> None:
+        if self.scrollable_content_region.width <= 0:
+            return  # not laid out yet: the first resize or render does it
         width = self._text_width
         if width == self._layout_width:
             return
@@ -190,8 +211,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.virtual_size = Size(width + GUTTER + 1, y)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._relayout()
-        self.scroll_to_cursor()
+        if self._text_width != self._layout_width:
+            self._relayout()
+            self.scroll_to_cursor()
 
     def segment_lines(self, index: int) -> tuple[int, int]:
         """(first line, line count) of a segment in the virtual layout."""
@@ -206,18 +228,28 @@ class TranscriptView(ScrollView, can_focus=True):
         if top < y:
             self.scroll_to(y=top, animate=False, immediate=True)
         elif top + height > y + view_h:
-            self.scroll_to(y=max(top + height - view_h, 0) if height < view_h else top,
-                           animate=False, immediate=True)
+            self.scroll_to(
+                y=max(top + height - view_h, 0) if height < view_h else top,
+                animate=False,
+                immediate=True,
+            )
 
     # -- rendering ---------------------------------------------------------------------------
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Style and width once per pass, not per line (rich_style walks the DOM).
+        self._base_style = self.rich_style
+        self._render_width = self.scrollable_content_region.width
         if self._text_width != self._layout_width:
             self._relayout()
+            self.call_after_refresh(self.scroll_to_cursor)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
         _, scroll_y = self.scroll_offset
         line = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if not self.rows or line >= self.virtual_size.height:
+        width = self._render_width
+        base = self._base_style
+        if not self._starts or line >= self.virtual_size.height:
             return Strip.blank(width, base)
         i = bisect_right(self._starts, line) - 1
         k = line - self._starts[i]
@@ -268,28 +300,30 @@ class TranscriptView(ScrollView, can_focus=True):
         return Text.assemble(gutter, body)
 
     def refresh_current(self) -> None:
-        self._invalidate(self.cursor)
-        self.refresh()
+        self.refresh_segment(self.cursor)
 
     # -- moving ------------------------------------------------------------------------------
     def go_to(self, index: int) -> None:
         if not self.rows:
             return
         index = min(max(index, 0), len(self.rows) - 1)
-        if index != self.cursor:
-            self._invalidate(self.cursor)
+        old = self.cursor
+        if index != old:
             self.cursor = index
             self.span = None
-            self._invalidate(index)
+        y = self.scroll_offset.y
         self.scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset.y == y:
+            # No scroll: only the two segments whose focus mark changed are redrawn.
+            self.refresh_segment(old)
+            self.refresh_segment(index)
         self.post_message(self.Moved(self.cursor))
 
     def action_move(self, delta: int) -> None:
         self.go_to(self.cursor + delta)
 
     def action_page(self, delta: int) -> None:
-        if not self.rows:
+        if not self._starts:
             return
         view_h = self.scrollable_content_region.height or 1
         target = self._starts[self.cursor] + delta * view_h
@@ -363,6 +397,8 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # -- mouse ---------------------------------------------------------------------------------
     def _hit(self, event: events.MouseEvent) -> tuple[int, int | None]:
+        if not self._starts:
+            return self.cursor, None
         off = event.get_content_offset_capture(self)
         line = self.scroll_offset.y + off.y
         line = min(max(line, 0), max(self.virtual_size.height - 1, 0))
