@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 from textual import work
@@ -21,6 +22,7 @@ from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.help import HelpScreen
 
 POLL_SECONDS = 3.0
+log = logging.getLogger(__name__)
 
 
 class CoderApp(App[None]):
@@ -114,6 +116,13 @@ class CoderApp(App[None]):
                 rows[ident] = (display, b.description or b.action, ident)
         title = getattr(screen, "TITLE", None) or type(screen).__name__
         self.push_screen(HelpScreen(str(title), sorted(rows.values(), key=lambda r: r[2])))
+
+    def report_unexpected(self, exc: BaseException) -> None:
+        """An error that is no CoderError: a modal with one line, and the workspace stays open."""
+        from coder.tui.widgets.dialogs import ErrorDialog
+
+        log.debug("unexpected error in the workspace", exc_info=exc)
+        self.push_screen(ErrorDialog(f"unexpected {type(exc).__name__}: {exc}"))
 
     # -- undo/redo ---------------------------------------------------------------------------
     def action_undo(self) -> None:

@@ -23,7 +23,19 @@ class CoderScreen(Screen[None]):
     BINDINGS = [
         Binding("u", "app.undo", "Undo", id="edit.undo"),
         Binding("U", "app.redo", "Redo", id="edit.redo", show=False),
+        Binding("j", "vim('down')", "Down", id="nav.down", show=False),
+        Binding("k", "vim('up')", "Up", id="nav.up", show=False),
+        Binding("g", "vim('first')", "First", id="nav.first", show=False),
+        Binding("G", "vim('last')", "Last", id="nav.last", show=False),
     ]
+
+    # vim keys for lists and trees, mapped to the focused widget's own cursor actions.
+    _VIM_ACTIONS = {
+        "down": ("cursor_down",),
+        "up": ("cursor_up",),
+        "first": ("scroll_top", "first", "scroll_home"),
+        "last": ("scroll_bottom", "last", "scroll_end"),
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -48,6 +60,16 @@ class CoderScreen(Screen[None]):
         except CoderError as exc:
             self.notify(str(exc), title="Not done", severity="error")
             return None
+
+    def action_vim(self, motion: str) -> None:
+        widget = self.focused
+        if widget is None:
+            return
+        for name in self._VIM_ACTIONS.get(motion, ()):
+            action = getattr(widget, f"action_{name}", None)
+            if action is not None:
+                action()
+                return
 
     def refresh_data(self) -> None:
         """Reload what the screen shows from the services (the project changed)."""

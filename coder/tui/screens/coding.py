@@ -101,6 +101,9 @@ class CodingScreen(CoderScreen):
         except CoderError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
+        except Exception as exc:  # noqa: BLE001 - a worker must report, never crash the workspace
+            self.app.call_from_thread(self.coder_app.report_unexpected, exc)
+            return
         self.app.call_from_thread(self._show, data, segment_id, keep_position)
 
     def _show(self, data: TranscriptData, segment_id: int | None, keep_position: bool) -> None:

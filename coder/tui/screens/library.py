@@ -262,6 +262,9 @@ class LibraryScreen(CoderScreen):
         except CoderError as exc:
             self.app.call_from_thread(self._finish, str(exc), "error")
             return
+        except Exception as exc:  # noqa: BLE001 - a worker must report, never crash the workspace
+            self.app.call_from_thread(self._finish, f"import failed: {exc}", "error")
+            return
         done = report.count("imported") + report.count("new-version")
         parts = [f"imported {done} file(s)"]
         if report.count("unchanged"):
@@ -300,6 +303,9 @@ class LibraryScreen(CoderScreen):
             )
         except CoderError as exc:
             self.app.call_from_thread(self._finish, str(exc), "error")
+            return
+        except Exception as exc:  # noqa: BLE001 - a worker must report, never crash the workspace
+            self.app.call_from_thread(self._finish, f"autocoding failed: {exc}", "error")
             return
         verb = "cancelled after" if worker.is_cancelled else "autocoded"
         self.app.call_from_thread(self._finish, f"{verb} {n} transcript(s)")

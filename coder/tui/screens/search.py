@@ -122,6 +122,9 @@ class SearchScreen(CoderScreen):
         except CoderError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - a worker must report, never crash the workspace
+            self.app.call_from_thread(self.coder_app.report_unexpected, exc)
+            return
         self.app.call_from_thread(self._show, hits, query)
 
     def _failed(self, message: str) -> None:

@@ -33,20 +33,23 @@ class KeyBar(Widget):
 
     def _update(self) -> None:
         seen: set[str] = set()
-        text = Text(no_wrap=True, overflow="ellipsis")
+        items: list[tuple[str, str, bool]] = []
         for active in self.screen.active_bindings.values():
             b = active.binding
             ident = b.id or b.action
             if not b.show or ident in seen or not b.description:
                 continue
             seen.add(ident)
-            text.append(
-                f" {self.app.get_key_display(b)} ",
-                style="bold reverse" if active.enabled else "dim reverse",
-            )
-            text.append(f" {b.description}  ", style="" if active.enabled else "dim")
-        text.append(" ^p ", style="bold reverse")
-        text.append(" palette")
+            item = (self.app.get_key_display(b), b.description, active.enabled)
+            # The help key first: on a narrow terminal it must not be cut off.
+            if ident == "app.help":
+                items.insert(0, item)
+            else:
+                items.append(item)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for key, description, enabled in items:
+            text.append(f" {key} ", style="bold reverse" if enabled else "dim reverse")
+            text.append(f" {description} ", style="" if enabled else "dim")
         self._text = text
         self.refresh()
 
