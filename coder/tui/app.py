@@ -49,7 +49,6 @@ class CoderApp(App[None]):
         start: str = "library",
         transcript: int | None = None,
         poll_seconds: float | None = POLL_SECONDS,
-        prewarm: bool = True,
     ) -> None:
         super().__init__()
         self.store = store
@@ -57,7 +56,6 @@ class CoderApp(App[None]):
         self.start = start
         self.start_transcript = transcript
         self.poll_seconds = poll_seconds
-        self.prewarm = prewarm
         self.data_version = 0
         self.codes: list[CodeInfo] = []
         self.code_colors: dict[str, str] = {}
@@ -73,10 +71,6 @@ class CoderApp(App[None]):
         if self.start_transcript is not None:
             self.open_transcript(self.start_transcript)
         else:
-            if self.prewarm and self.start != "coding":
-                # Build the Coding screen now (before the first paint) so the first transcript
-                # opens as fast as later ones.
-                self.switch_mode("coding")
             self.switch_mode(self.start)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.poll_changes)
@@ -93,11 +87,18 @@ class CoderApp(App[None]):
     # -- navigation --------------------------------------------------------------------------
     def action_show(self, name: str) -> None:
         if name in SCREENS:
-            self.switch_mode(name)
+            self.show_screen(name)
+
+    def show_screen(self, name: str) -> None:
+        """Switch to a registered screen and make sure its main widget has focus."""
+        self.switch_mode(name)
+        screen = self.screen
+        if isinstance(screen, CoderScreen):
+            self.call_after_refresh(screen.focus_main)
 
     def open_transcript(self, transcript_id: int, segment_id: int | None = None) -> None:
         """Switch to the Coding screen on a transcript (at a segment)."""
-        self.switch_mode("coding")
+        self.show_screen("coding")
         screen = self.screen
         if hasattr(screen, "open_transcript"):
             screen.open_transcript(transcript_id, segment_id)

@@ -36,7 +36,7 @@ class CoderCommands(Provider):
 
         for entry in SCREENS.values():
             out.append(
-                (f"Go to {entry.title}", f"{entry.key}", partial(app.switch_mode, entry.name))
+                (f"Go to {entry.title}", f"{entry.key}", partial(app.show_screen, entry.name))
             )
         for tid, title in getattr(app, "transcript_titles", {}).items():
             out.append(

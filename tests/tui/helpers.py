@@ -12,7 +12,6 @@ SIZE = (100, 30)
 
 def make_app(project: Project, **kwargs: object) -> CoderApp:
     """The workspace as the test coder, without the change poll (tests trigger it by hand)."""
-    kwargs.setdefault("prewarm", False)
     return CoderApp(project.store, coder=CODER, poll_seconds=None, **kwargs)  # type: ignore[arg-type]
 
 

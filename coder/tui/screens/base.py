@@ -29,6 +29,8 @@ class CoderScreen(Screen[None]):
         Binding("G", "vim('last')", "Last", id="nav.last", show=False),
     ]
 
+    FOCUS_FIRST: str | None = None  # selector of the widget to focus when the screen is shown
+
     # vim keys for lists and trees, mapped to the focused widget's own cursor actions.
     _VIM_ACTIONS = {
         "down": ("cursor_down",),
@@ -71,10 +73,19 @@ class CoderScreen(Screen[None]):
                 action()
                 return
 
+    def focus_main(self) -> None:
+        """Focus the screen's main widget when nothing on it has focus."""
+        if self.focused is None and self.FOCUS_FIRST:
+            for widget in self.query(self.FOCUS_FIRST):
+                self.set_focus(widget)
+                break
+
     def refresh_data(self) -> None:
         """Reload what the screen shows from the services (the project changed)."""
 
     def on_screen_resume(self) -> None:
+        # A screen built in the background (or left with nothing focused) gets its main widget.
+        self.call_after_refresh(self.focus_main)
         if self.seen_version != self.coder_app.data_version:
             self.seen_version = self.coder_app.data_version
             self.refresh_data()

@@ -21,6 +21,7 @@ from coder.tui.widgets.keybar import KeyBar
 
 class CodebookScreen(CoderScreen):
     TITLE = "Codebook"
+    FOCUS_FIRST = "#codebook-tree"
     BINDINGS = [
         Binding("e", "edit", "Edit", id="codebook.edit"),
         Binding("t", "add_theme", "Add theme", id="codebook.add_theme"),

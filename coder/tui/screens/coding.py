@@ -26,6 +26,7 @@ DEFAULT_THRESHOLD = "0.70"
 
 class CodingScreen(CoderScreen):
     TITLE = "Coding"
+    FOCUS_FIRST = "#transcript"
     BINDINGS = [
         Binding("a", "accept", "Accept", id="coding.accept"),
         Binding("x,r", "reject", "Reject", id="coding.reject"),

@@ -32,6 +32,10 @@ class _Cancelled(Exception):
     """Raised from a progress callback to stop a batch between files."""
 
 
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _bar(share: float, width: int = 10) -> str:
     filled = round(share * width)
     return "█" * filled + "░" * (width - filled)
@@ -39,6 +43,7 @@ def _bar(share: float, width: int = 10) -> str:
 
 class LibraryScreen(CoderScreen):
     TITLE = "Library"
+    FOCUS_FIRST = "#library-tree"
     BINDINGS = [
         Binding("i", "import_files", "Import", id="library.import"),
         Binding("a", "autocode", "Autocode", id="library.autocode"),
@@ -87,6 +92,8 @@ class LibraryScreen(CoderScreen):
             groups.setdefault(p.transcript.case_name or NO_CASE, []).append(p)
         cursor_line = None
         first = None
+        # Title, then a 10-cell bar, the share and the pending count: about 26 cells.
+        title_width = max(16, (tree.size.width or 60) - 32)
         for name, items in groups.items():
             words = sum(p.transcript.word_count for p in items)
             label = Text.assemble(
@@ -99,7 +106,7 @@ class LibraryScreen(CoderScreen):
                 t = p.transcript
                 leaf = node.add_leaf(
                     Text.assemble(
-                        t.title[:38],
+                        _fit(t.title, title_width),
                         (f"  {_bar(p.coded_share)} {p.coded_share:4.0%}", "green"),
                         (f"  ◆{p.pending}" if p.pending else "", "yellow"),
                     ),
@@ -111,7 +118,7 @@ class LibraryScreen(CoderScreen):
                     first = leaf
         target = cursor_line or first
         if target is not None:
-            tree.move_cursor(target)
+            self.call_after_refresh(tree.move_cursor, target)
         self._show_details()
 
     def action_reload(self) -> None:

@@ -23,6 +23,7 @@ KWIC_SIDE = 34
 
 class SearchScreen(CoderScreen):
     TITLE = "Search"
+    FOCUS_FIRST = "#search-input"
     BINDINGS = [
         Binding("slash", "focus_query", "Query", id="search.query"),
         Binding("space", "mark", "Mark hit", id="search.mark"),
