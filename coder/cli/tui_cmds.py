@@ -80,8 +80,7 @@ def demo_cmd(
 
     if autocode_available():
         ids = [t.id for t in catalog.list_transcripts(store)]
-        n = autocode_transcripts(store, ids, coder=st.coder)
-        err_console.print(f"demo: autocoded {n} transcript(s)")
+        err_console.print(f"demo: {autocode_transcripts(store, ids, coder=st.coder)}")
     else:
         err_console.print("demo: autocoding is not available in this build; skipped")
     if _interactive() and not no_tui:

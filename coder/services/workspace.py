@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from coder.domain import (
     CaseInfo,
@@ -112,40 +110,23 @@ def autocode_transcripts(
     coder: str,
     progress: ProgressFn | None = None,
     should_stop: Callable[[], bool] | None = None,
-) -> int:
-    """Run the tagging service over transcripts one by one; returns how many were processed.
+) -> str:
+    """Run the tagging service over transcripts; returns a one-line summary of what it stored.
 
-    Stops between transcripts when `should_stop()` says so (work already committed is kept).
+    `progress(done, total, name)` counts segments; `should_stop()` is checked between segments
+    and stops cleanly (what was committed stays).
     """
     try:
         from coder.services.autocode import autocode  # type: ignore[import-not-found]
     except ImportError as exc:
         raise UsageError("autocoding is not available in this build") from exc
-    params = inspect.signature(autocode).parameters
-    done = 0
-    total = len(transcript_ids)
-    for tid in transcript_ids:
-        if should_stop is not None and should_stop():
-            break
-        if progress is not None:
-            progress(done, total, f"transcript {tid}")
-        kwargs: dict[str, Any] = {}
-        if "coder" in params:
-            kwargs["coder"] = coder
-        for name in ("transcripts", "transcript_ids", "refs"):
-            if name in params:
-                kwargs[name] = [tid]
-                break
-        else:
-            for name in ("transcript", "transcript_id", "ref"):
-                if name in params:
-                    kwargs[name] = tid
-                    break
-        autocode(store, **kwargs)
-        done += 1
-    if progress is not None:
-        progress(done, total, "")
-    return done
+    report = autocode(store, coder, transcript_ids, progress=progress, cancel=should_stop)
+    stored = getattr(report, "stored", 0)
+    done = getattr(report, "transcripts", len(transcript_ids))
+    skipped = getattr(report, "skipped_transcripts", 0)
+    verb = "cancelled after storing" if getattr(report, "cancelled", False) else "stored"
+    extra = f", {skipped} already up to date" if skipped else ""
+    return f"autocoding {verb} {stored} suggestion(s) in {done} transcript(s){extra}"
 
 
 @dataclass(frozen=True, slots=True)

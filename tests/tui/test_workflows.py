@@ -241,3 +241,47 @@ async def test_import_a_file_from_the_library(
         assert "stord-1.txt" in {p.transcript.source_name for p in library.by_id.values()}
     titles = [t.source_name for t in catalog.list_transcripts(sqlite_project.store)]
     assert "stord-1.txt" in titles
+
+
+async def test_autocode_from_the_library_with_progress(
+    sqlite_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Library runs the tagging service in a worker; a stand-in with its signature records calls."""
+    import sys
+    import types
+
+    from coder.store.codings import CodingRepo
+
+    calls: list[tuple[str, list[int]]] = []
+    progress_seen: list[tuple[int, int]] = []
+
+    def autocode(store, coder, transcript_ids=None, *, progress=None, cancel=None, **_):  # type: ignore[no-untyped-def]
+        ids = list(transcript_ids or [])
+        calls.append((coder, ids))
+        segs = [s for t in ids for s in sqlite_project.segments[t]]
+        for i, seg in enumerate(segs):
+            if cancel is not None and cancel():
+                break
+            with store.session() as s:
+                CodingRepo(s).upsert_suggestion(
+                    seg, "C14", coder, score=0.5, evidence=["hjelp"], relation=None
+                )
+            if progress is not None:
+                progress(i + 1, len(segs), "arendal-1.txt")
+                progress_seen.append((i + 1, len(segs)))
+        return types.SimpleNamespace(stored=len(segs), transcripts=len(ids), cancelled=False)
+
+    module = types.ModuleType("coder.services.autocode")
+    module.autocode = autocode  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "coder.services.autocode", module)
+    app = make_app(sqlite_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        assert library._selected_transcripts() == [sqlite_project.arendal]
+        await pilot.press("a")
+        await settle(pilot)
+        assert calls == [(CODER, [sqlite_project.arendal])]
+        assert progress_seen[-1] == (4, 4)
+        assert library.by_id[sqlite_project.arendal].pending == 4

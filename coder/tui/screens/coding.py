@@ -453,9 +453,7 @@ class CodingScreen(CoderScreen):
         if item is None or item[0] != "applied" or item[1].coder != self.coder:
             self.notify("select one of your codes to remove (] and [ move)", severity="warning")
             return
-        if self.call_service(coding.remove_coding, self.store, item[1].id, self.coder) is None:
-            # remove_coding returns None on success too; a failure has been notified.
-            pass
+        self.call_service(coding.remove_coding, self.store, item[1].id, self.coder)
         self._reload_segment(index)
 
     def action_memo_segment(self) -> None:

@@ -301,7 +301,7 @@ class LibraryScreen(CoderScreen):
             self.app.call_from_thread(self._progress, done, total, name, "autocode")
 
         try:
-            n = autocode_transcripts(
+            summary = autocode_transcripts(
                 self.store,
                 ids,
                 coder=self.coder,
@@ -314,5 +314,4 @@ class LibraryScreen(CoderScreen):
         except Exception as exc:  # noqa: BLE001 - a worker must report, never crash the workspace
             self.app.call_from_thread(self._finish, f"autocoding failed: {exc}", "error")
             return
-        verb = "cancelled after" if worker.is_cancelled else "autocoded"
-        self.app.call_from_thread(self._finish, f"{verb} {n} transcript(s)")
+        self.app.call_from_thread(self._finish, summary)
