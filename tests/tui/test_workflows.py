@@ -285,3 +285,22 @@ async def test_autocode_from_the_library_with_progress(
         assert calls == [(CODER, [sqlite_project.arendal])]
         assert progress_seen[-1] == (4, 4)
         assert library.by_id[sqlite_project.arendal].pending == 4
+
+
+async def test_opening_from_the_library_gives_the_transcript_the_keys(
+    sqlite_project: Project,
+) -> None:
+    app = make_app(sqlite_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("enter")  # the highlighted transcript (Arendal)
+        await settle(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert app.focused is screen.view
+        before = screen.view.cursor
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen.view.cursor == before + 1
