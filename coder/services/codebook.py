@@ -104,12 +104,6 @@ def theme_slug(label: str) -> str:
     return slug[:60].rstrip("-")
 
 
-def _bump_revision(repo: CodeRepo) -> None:
-    """Count codebook edits in a setting, so open workspaces notice a change cheaply."""
-    current = repo.setting("codebook.revision")
-    repo.set_setting("codebook.revision", str(int(current or "0") + 1))
-
-
 def _check_fields(fields: dict[str, object]) -> None:
     color = fields.get("color")
     if color is not None and not _HEX_COLOR.match(str(color)):
@@ -149,7 +143,6 @@ def add_theme(
             lemmas=lemmas,
             phrases=phrases,
         )
-        _bump_revision(repo)
         return info
 
 
@@ -161,7 +154,6 @@ def edit_code(store: Store, code_id: str, **fields: Any) -> CodeInfo:
     with store.session() as s:
         repo = CodeRepo(s)
         info = repo.edit(code_id, **fields)
-        _bump_revision(repo)
         return info
 
 
@@ -170,7 +162,6 @@ def move_code(store: Store, code_id: str, new_parent_id: str | None) -> CodeInfo
     with store.session() as s:
         repo = CodeRepo(s)
         info = repo.move(code_id, new_parent_id)
-        _bump_revision(repo)
         return info
 
 
@@ -183,7 +174,6 @@ def merge_codes(store: Store, source_id: str, target_id: str) -> int:
     with store.session() as s:
         repo = CodeRepo(s)
         moved = repo.merge(source_id, target_id)
-        _bump_revision(repo)
         return moved
 
 

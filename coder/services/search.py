@@ -91,7 +91,7 @@ def surface_tokenize(texts: Sequence[str]) -> list[Tokenised]:
 def _model_lemmatizer() -> Lemmatizer | None:
     """The pipeline's lemmatizer wrapped as a Lemmatizer, or None when no model can be loaded."""
     try:
-        from coder.nlp import load  # type: ignore[attr-defined]
+        from coder.nlp import lemma_key, load
 
         nlp = load("lemma")
     except Exception:  # noqa: BLE001 - no pipeline (or none installed yet): use the normaliser
@@ -104,8 +104,8 @@ def _model_lemmatizer() -> Lemmatizer | None:
             for tok in doc:
                 if not any(ch.isalnum() for ch in tok.text):
                     continue
-                lemma = (tok.lemma_ or tok.text).lower()
-                toks.append((tok.idx, tok.idx + len(tok.text), normalise_word(lemma)))
+                key = normalise_word(lemma_key(tok))
+                toks.append((tok.idx, tok.idx + len(tok.text), key))
             out.append(toks)
         return out
 

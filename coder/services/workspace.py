@@ -1,4 +1,4 @@
-"""Use cases of the coding workspace: what changed since, a segment's pending and applied codes, autocoding."""
+"""Use cases of the coding workspace: the Coding screen's data, pending and applied codes, autocoding."""
 
 from __future__ import annotations
 
@@ -20,45 +20,6 @@ from coder.services.catalog import TranscriptProgress, TranscriptView, transcrip
 from coder.store.codings import CodingRepo
 from coder.store.db import Store
 from coder.store.transcripts import TranscriptRepo
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeToken:
-    """A cheap fingerprint of the project: when it differs from the last one, something changed.
-
-    A team setup may replace the polling that compares tokens with PostgreSQL LISTEN/NOTIFY; the
-    workspace only asks "did it change?".
-    """
-
-    codings: tuple[int, str]
-    actions: tuple[int, int]
-    memos: tuple[int, str]
-    codes: tuple[int, str]
-    transcripts: int
-
-
-def change_token(store: Store) -> ChangeToken:
-    """Counts and latest timestamps of codings, actions, memos, codes and transcripts."""
-    from sqlalchemy import func, select
-
-    from coder.store.models import Action, Code, Coding, Memo, Setting, Transcript
-
-    with store.session() as s:
-        c_n, c_max = s.execute(select(func.count(Coding.id), func.max(Coding.updated_at))).one()
-        a_max, a_undone = s.execute(
-            select(func.max(Action.id), func.count(Action.id).filter(Action.undone.is_(True)))
-        ).one()
-        m_n, m_max = s.execute(select(func.count(Memo.id), func.max(Memo.updated_at))).one()
-        k_n = s.scalar(select(func.count(Code.id))) or 0
-        rev = s.scalar(select(Setting.value).where(Setting.key == "codebook.revision")) or "0"
-        t_n = s.scalar(select(func.count(Transcript.id))) or 0
-    return ChangeToken(
-        codings=(c_n or 0, str(c_max)),
-        actions=(a_max or 0, a_undone or 0),
-        memos=(m_n or 0, str(m_max)),
-        codes=(k_n, rev),
-        transcripts=t_n,
-    )
 
 
 def _key(c: CodingInfo) -> tuple[int, str, int | None, int | None]:

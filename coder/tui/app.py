@@ -14,8 +14,8 @@ from textual.worker import get_current_worker
 from coder.domain import CodeInfo
 from coder.errors import CoderError
 from coder.services import catalog, coding
+from coder.services.changes import ChangeWatcher
 from coder.services.project import Store
-from coder.services.workspace import ChangeToken, change_token
 from coder.tui.commands import CoderCommands
 from coder.tui.screens import SCREENS
 from coder.tui.screens.base import CoderScreen
@@ -59,7 +59,8 @@ class CoderApp(App[None]):
         self.data_version = 0
         self.codes: list[CodeInfo] = []
         self.code_colors: dict[str, str] = {}
-        self._token: ChangeToken | None = None
+        # Other coders' changes: LISTEN/NOTIFY on PostgreSQL, a cheap aggregate query on SQLite.
+        self.watcher = ChangeWatcher(store)
         self.transcript_titles: dict[int, str] = {}
         for entry in SCREENS.values():
             self.add_mode(entry.name, entry.factory)
@@ -73,8 +74,15 @@ class CoderApp(App[None]):
         else:
             self.switch_mode(self.start)
         if self.poll_seconds:
+            try:
+                self.watcher.start()
+            except Exception as exc:  # noqa: BLE001 - no listener: poll() queries instead
+                log.info("no change listener (%s); polling", type(exc).__name__)
             self.set_interval(self.poll_seconds, self.poll_changes)
-            self.remember_token()
+            self.absorb_own_changes()
+
+    def on_unmount(self) -> None:
+        self.watcher.close()
 
     def load_codes(self) -> None:
         try:
@@ -153,28 +161,23 @@ class CoderApp(App[None]):
             screen.seen_version = self.data_version
             if reload_current:
                 screen.refresh_data()
-        self.remember_token()
+        self.absorb_own_changes()
 
-    @work(thread=True, exclusive=True, group="token")
-    def remember_token(self) -> None:
+    @work(thread=True, exclusive=True, group="poll")
+    def absorb_own_changes(self) -> None:
+        """Take our own writes off the watcher, so they do not reload the screen a second time."""
         with contextlib.suppress(CoderError):
-            self._token = change_token(self.store)
+            self.watcher.poll()
 
     @work(thread=True, exclusive=True, group="poll")
     def poll_changes(self) -> None:
-        """Compare the project's change token with the last one; reload when another coder wrote."""
+        """Ask the watcher whether the project changed; reload the current screen when it did."""
         try:
-            token = change_token(self.store)
+            changed = self.watcher.poll()
         except CoderError:
             return
-        if get_current_worker().is_cancelled:
-            return
-        if self._token is not None and token != self._token:
-            codes_changed = token.codes != self._token.codes
-            self._token = token
-            self.call_from_thread(self._changed_elsewhere, codes_changed)
-        else:
-            self._token = token
+        if changed and not get_current_worker().is_cancelled:
+            self.call_from_thread(self._changed_elsewhere, True)
 
     def _changed_elsewhere(self, codes_changed: bool) -> None:
         if codes_changed:

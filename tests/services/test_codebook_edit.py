@@ -9,6 +9,7 @@ import pytest
 from coder.domain import CodeKind, CodingStatus
 from coder.errors import ConflictError, UsageError
 from coder.services import catalog, coding
+from coder.services.changes import ChangeWatcher
 from coder.services.codebook import (
     add_theme,
     code_lexicon,
@@ -17,7 +18,6 @@ from coder.services.codebook import (
     move_code,
     theme_slug,
 )
-from coder.services.workspace import change_token
 from tests.tui.project import CODER, Project, build_project
 
 
@@ -34,11 +34,11 @@ def test_theme_slugs_fold_norwegian_letters() -> None:
 
 
 def test_add_theme_under_a_node(project: Project) -> None:
-    before = change_token(project.store)
+    before = ChangeWatcher(project.store).token()
     info = add_theme(project.store, "Tillit", parent_id="B5", lemmas=["tillit"])
     assert (info.id, info.kind, info.parent_id) == ("T.tillit", CodeKind.THEME, "B5")
     assert catalog.get_code(project.store, "T.tillit").lexicon == ("tillit",)
-    assert change_token(project.store) != before
+    assert ChangeWatcher(project.store).token() != before
     with pytest.raises(ConflictError):
         add_theme(project.store, "tillit")
     with pytest.raises(UsageError):

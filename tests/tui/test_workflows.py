@@ -183,7 +183,7 @@ async def test_changes_by_another_coder_appear_after_the_poll(project: Project) 
     app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:
         await open_coding(pilot, project.flora)
-        app.remember_token()
+        app.absorb_own_changes()
         await settle(pilot)
         seg_id = project.segments[project.flora][3]
         coding.code_segment(project.store, seg_id, "C14", "kari")
