@@ -52,7 +52,7 @@ _SUFFIXES = (
 )
 MIN_STEM = 3
 
-Tokenised = list[tuple[int, int, str]]  # (start, end, key) offsets into the segment text
+Tokenised = list[tuple[int, int, tuple[str, ...]]]  # (start, end, keys) in the segment text
 Lemmatizer = Callable[[Sequence[str]], list[Tokenised]]
 
 
@@ -78,14 +78,16 @@ def normalise_word(word: str) -> str:
 def stem_lemmatize(texts: Sequence[str]) -> list[Tokenised]:
     """Tokenise and key each text with the suffix-stripping normaliser (no model needed)."""
     return [
-        [(m.start(), m.end(), normalise_word(m.group())) for m in WORD_RE.finditer(t)]
+        [(m.start(), m.end(), (normalise_word(m.group()),)) for m in WORD_RE.finditer(t)]
         for t in texts
     ]
 
 
 def surface_tokenize(texts: Sequence[str]) -> list[Tokenised]:
     """Tokens keyed by their lowercase form (exact search)."""
-    return [[(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(t)] for t in texts]
+    return [
+        [(m.start(), m.end(), (m.group().lower(),)) for m in WORD_RE.finditer(t)] for t in texts
+    ]
 
 
 def _model_lemmatizer() -> Lemmatizer | None:
@@ -104,8 +106,10 @@ def _model_lemmatizer() -> Lemmatizer | None:
             for tok in doc:
                 if not any(ch.isalnum() for ch in tok.text):
                     continue
-                key = normalise_word(lemma_key(tok))
-                toks.append((tok.idx, tok.idx + len(tok.text), key))
+                # The model's lemma, and the normalised form as written: a lone query word gets
+                # a poorer lemma than the same word in a sentence, so either may match.
+                keys = {normalise_word(lemma_key(tok)), normalise_word(tok.text)}
+                toks.append((tok.idx, tok.idx + len(tok.text), tuple(sorted(keys))))
             out.append(toks)
         return out
 
@@ -137,8 +141,8 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class _Term:
-    key: str
-    prefix: bool  # "politik*": any key starting with `key`
+    keys: frozenset[str]
+    prefix: bool  # "politik*": any key starting with one of `keys`
 
 
 class _Index:
@@ -180,25 +184,25 @@ def active_lemmatizer() -> tuple[str, Lemmatizer]:
     return "stem", stem_lemmatize
 
 
-def _parse_query(query: str, key: Callable[[str], str]) -> list[_Term]:
+def _parse_query(query: str, keys: Callable[[str], frozenset[str]]) -> list[_Term]:
     terms: list[_Term] = []
     for raw in query.split():
         prefix = raw.endswith("*")
         for m in WORD_RE.finditer(raw):
             word = m.group()
-            terms.append(_Term(word.lower() if prefix else key(word), prefix))
+            terms.append(_Term(frozenset({word.lower()}) if prefix else keys(word), prefix))
     return terms
 
 
-def _query_key(name: str, fn: Lemmatizer) -> Callable[[str], str]:
+def _query_keys(name: str, fn: Lemmatizer) -> Callable[[str], frozenset[str]]:
     if name == "surface":
-        return str.lower
+        return lambda word: frozenset({word.lower()})
 
-    def key(word: str) -> str:
+    def keys(word: str) -> frozenset[str]:
         toks = fn([word])[0]
-        return toks[0][2] if toks else word.lower()
+        return frozenset(toks[0][2]) if toks else frozenset({word.lower()})
 
-    return key
+    return keys
 
 
 def _tokenised(
@@ -246,8 +250,12 @@ def _matches(tokens: Tokenised, terms: list[_Term]) -> Iterable[tuple[int, int]]
     for i in range(len(tokens) - n + 1):
         ok = True
         for j, term in enumerate(terms):
-            k = tokens[i + j][2]
-            if not (k.startswith(term.key) if term.prefix else k == term.key):
+            keys = tokens[i + j][2]
+            if term.prefix:
+                hit = any(k.startswith(p) for k in keys for p in term.keys)
+            else:
+                hit = not term.keys.isdisjoint(keys)
+            if not hit:
                 ok = False
                 break
         if ok:
@@ -310,7 +318,7 @@ def search_segments(
         raise UsageError("empty search query")
     group = RoleGroup(role_group) if role_group else None
     name, fn = active_lemmatizer() if lemma else ("surface", surface_tokenize)
-    terms = _parse_query(query, _query_key(name, fn))
+    terms = _parse_query(query, _query_keys(name, fn))
     if not terms:
         raise UsageError(f"no words to search for in {query!r}")
     with store.session() as s:
