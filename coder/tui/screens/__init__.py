@@ -28,6 +28,7 @@ def register(name: str, title: str, key: str, factory: Callable[[], Screen[None]
 
 
 def _register_builtin() -> None:
+    from coder.tui.screens.agreement import AgreementScreen
     from coder.tui.screens.codebook import CodebookScreen
     from coder.tui.screens.coding import CodingScreen
     from coder.tui.screens.library import LibraryScreen
@@ -42,6 +43,7 @@ def _register_builtin() -> None:
         from coder.tui.screens.themes import ThemesScreen  # type: ignore[import-not-found]
 
         register("themes", "Themes", "5", ThemesScreen)
+    register("agreement", "Agreement", "6", AgreementScreen)
 
 
 _register_builtin()
