@@ -96,7 +96,10 @@ class Codebook:
         return iter(self.codes)
 
     def __contains__(self, code_id: object) -> bool:
-        return code_id in self._by_id
+        try:
+            return code_id in self._by_id
+        except TypeError:  # unhashable: certainly not an id
+            return False
 
     def ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.codes)
