@@ -36,13 +36,29 @@ def content(text: str) -> str:
     return " ".join(w for w in words(text.replace("/", " ")) if w not in STOPWORDS)
 
 
-def _stems(text: str) -> set[str]:
-    out: set[str] = set()
-    for w in content(text).split():
-        if w in GENERIC:
-            continue
-        out.update(candidates(w)[:3])
-    return out
+def _stems(text: str) -> list[frozenset[str]]:
+    """Candidate forms per content word (generic guide words left out)."""
+    return [
+        frozenset(candidates(w)[:3])
+        for w in dict.fromkeys(content(text).split())
+        if w not in GENERIC
+    ]
+
+
+def _coverage(guide: list[frozenset[str]], turn: list[frozenset[str]]) -> float:
+    """Share of the guide text's content words the turn contains, compounds counting both
+    ways (``utvikles videre`` covers ``videreutvikles``, ``modellen`` ``organisasjonsmodellen``)."""
+    if not guide:
+        return 0.0
+    flat = frozenset().union(*turn) if turn else frozenset()
+    long_forms = [t for t in flat if len(t) >= 5]
+    hit = 0
+    for forms in guide:
+        if forms & flat or any(
+            len(g) >= 5 and (t in g or g in t) for g in forms for t in long_forms
+        ):
+            hit += 1
+    return hit / len(guide)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +76,7 @@ class QuestionMatcher:
     def __init__(self, codebook: Codebook) -> None:
         self.ids: list[str] = []
         texts: list[str] = []
-        self.stems: list[set[str]] = []
+        self.stems: list[list[frozenset[str]]] = []
         for code in codebook:
             if code.kind not in QUESTION_KINDS or not code.text.strip():
                 continue
@@ -79,9 +95,7 @@ class QuestionMatcher:
         pr = process.cdist([turn], self.texts, scorer=fuzz.partial_ratio)[0]
         so = process.cdist([turn], self.texts, scorer=fuzz.token_sort_ratio)[0]
         turn_stems = _stems(text)
-        cover = np.array(
-            [len(s & turn_stems) / len(s) if s else 0.0 for s in self.stems], dtype=float
-        )
+        cover = np.array([_coverage(s, turn_stems) for s in self.stems], dtype=float)
         n_turn = max(1, len(turn.split()))
         # token_set_ratio says 100 whenever the guide text's words are a subset of the turn's;
         # for one- or two-word guide texts in a long turn that is no evidence, so damp by length.

@@ -40,7 +40,9 @@ PARENT_SHARE = 0.45
 CONTEXT_DECAY = 0.93  # per answer after the question
 CONTEXT_FLOOR = 0.5
 QUESTION_MIN = 0.36
-TIE_MARGIN = 0.04  # combined question score below this: not a guide question
+TIE_MARGIN = 0.04
+CONTINUITY = 0.5  # weight of the previous answer's relation (same question, same topic)
+PARALLEL_MARGIN = 0.08  # a version of a parallel item must lead by this much to be chosen  # combined question score below this: not a guide question
 MIN_REPORTED = 0.02  # codes below this are not listed at all
 SKIP_KINDS = (CodeKind.RELATION,)
 
@@ -130,6 +132,7 @@ class _Context:
     evidence: dict[str, str] = field(default_factory=dict)
     relation: Relation | None = None  # set only when the question's candidates agree on one
     answers: int = 0
+    last: dict[Relation, float] = field(default_factory=dict)  # previous answer's relations
 
     def best(self) -> tuple[str, float, Relation | None] | None:
         if not self.strengths:
@@ -182,6 +185,12 @@ class Suggester:
         }
         self._parent = {
             c: codebook.get(c).parent for c in self.code_ids if codebook.get(c).parent in self._index
+        }
+        # the guide question that stands for each relation (C13, C14, C15)
+        self._relation_question: dict[Relation, str] = {
+            c.relation: c.id
+            for c in codebook
+            if c.kind is CodeKind.QUESTION and c.relation is not None
         }
         self._code_vectors: np.ndarray | None = None
         if embedder is not None:
@@ -284,10 +293,60 @@ class Suggester:
                 code = q_ids[int(k)]
                 strengths[code] = min(1.0, (combined[k] - 0.25) / 0.35)
                 evidence[code] = f"question:{code} ({100 * fuzzy[k]:.0f})"
-        rels = {self.relations.relation_of(c) for c in strengths}
-        ctx.relation = rels.pop() if len(rels) == 1 else None
-        ctx.strengths, ctx.evidence, ctx.answers = strengths, evidence, 0
-        return q_ids[best]
+        by_code = {c: float(combined[k]) for k, c in enumerate(q_ids)}
+        strengths, evidence, relation = self._resolve_parallel(
+            strengths, evidence, by_code, previous
+        )
+        ctx.relation = relation
+        ctx.strengths, ctx.evidence, ctx.answers, ctx.last = strengths, evidence, 0, {}
+        return max(strengths, key=lambda c: strengths[c])
+
+    def _parallel(self, code: str, rel: Relation) -> str | None:
+        """The same item asked about another relation (C13c -> C14c for the ceo level)."""
+        own = self._relation_question.get(self.relations.relation_of(code) or Relation.CEO)
+        other = self._relation_question.get(rel)
+        if own is None or other is None or not code.startswith(own):
+            return None
+        twin = other + code[len(own) :]
+        return twin if twin in self._index else None
+
+    def _resolve_parallel(
+        self,
+        strengths: dict[str, float],
+        evidence: dict[str, str],
+        combined: dict[str, float],
+        previous: set[Relation | None],
+    ) -> tuple[dict[str, float], dict[str, str], Relation | None]:
+        """Which relation's version of a question was asked (C13c, C14c or C15c).
+
+        A clear winner among the versions (its text or relation words match better) decides;
+        otherwise the interview's current block (the previous question's relation) does;
+        otherwise all versions stay open and each answer's own relation evidence picks one.
+        """
+        out: dict[str, float] = {}
+        why: dict[str, str] = {}
+        for code, st in strengths.items():
+            rel = self.relations.relation_of(code)
+            versions = [code]
+            if rel is not None:
+                twins = {r: t for r in Relation if (t := self._parallel(code, r))}
+                twins[rel] = code
+                ranked = sorted(twins.items(), key=lambda kv: -combined.get(kv[1], 0.0))
+                lead = combined.get(ranked[0][1], 0.0) - (
+                    combined.get(ranked[1][1], 0.0) if len(ranked) > 1 else 0.0
+                )
+                if len(ranked) == 1 or lead > PARALLEL_MARGIN:
+                    versions = [ranked[0][1]]
+                elif len(previous) == 1 and next(iter(previous)) in twins:
+                    versions = [twins[next(iter(previous))]]  # type: ignore[index]
+                else:
+                    versions = [t for _, t in ranked]
+            for v in versions:
+                if st > out.get(v, 0.0):
+                    out[v] = st
+                    why[v] = evidence[code] if v == code else f"{evidence[code]}->{v}"
+        rels = {self.relations.relation_of(c) for c in out}
+        return out, why, (rels.pop() if len(rels) == 1 else None)
 
     def _context_scores(self, ctx: _Context) -> tuple[np.ndarray, dict[str, str]]:
         q = np.zeros(len(self.code_ids))
@@ -331,7 +390,11 @@ class Suggester:
             for rel, (w, why) in self.model.relation_scores(feats).items():
                 if w > 0:
                     rel_ev.add(rel, 1.5 * w, why)
+        for rel, sc in ctx.last.items():
+            if sc > 0:
+                rel_ev.add(rel, CONTINUITY * sc, f"previous:{rel.value}")
         rel_scores = rel_ev.scores()
+        ctx.last = rel_scores
 
         belief = 1.0 - (1.0 - lex) * (1.0 - qctx)
         learned_why: dict[str, list[str]] = {}
