@@ -26,7 +26,8 @@ MIN_AFFIX = 5  # shortest lexicon lemma that may be the head or first part of a 
 MIN_REST = 3  # shortest other part of a compound
 FUZZY_MIN_LEN = 6  # shorter words are too easily confused
 FUZZY_CUTOFF = 87.0  # rapidfuzz ratio (0-100) a typo must reach
-LINKERS = ("s", "e")  # Bokmål compound joints: rådmanns-, virksomhets-, nærings-
+LINKERS = ("s", "e")
+SENTENCE_END = frozenset({".", "?", "!", "…"})  # Bokmål compound joints: rådmanns-, virksomhets-, nærings-
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class Word:
     forms: tuple[str, ...]
     index: int
     text: str
+    sent: int = 0  # sentence number within the segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +68,19 @@ class _Phrase:
 def doc_words(doc: Any) -> list[Word]:
     """The words of a spaCy Doc (punctuation dropped, hyphenated words split into parts)."""
     out: list[Word] = []
+    sent = 0
     for tok in doc:
+        if tok.text in SENTENCE_END:
+            sent += 1
         if tok.is_punct or tok.is_space or not tok.text.strip():
             continue
         text = tok.text
         if "-" in text and not text.startswith("-") and not text.endswith("-"):
             for part in text.split("-"):
                 if part:
-                    out.append(Word(candidates(part.lower()), tok.i, part))
+                    out.append(Word(candidates(part.lower()), tok.i, part, sent))
             continue
-        out.append(Word(token_forms(text, tok.lemma_), tok.i, text))
+        out.append(Word(token_forms(text, tok.lemma_), tok.i, text, sent))
     return out
 
 

@@ -101,7 +101,7 @@ class QuestionMatcher:
         # for one- or two-word guide texts in a long turn that is no evidence, so damp by length.
         short = np.minimum(1.0, (self.lengths + 2) / n_turn)
         fuzzy = 0.45 * ts * (0.4 + 0.6 * short) + 0.25 * pr * short + 0.30 * so
-        return 0.6 * fuzzy + 40.0 * cover
+        return 0.6 * fuzzy + 40.0 * cover * np.minimum(1.0, (self.lengths + 3) / n_turn)
 
     def best(self, text: str, *, minimum: float = MIN_SCORE) -> QuestionMatch | None:
         sc = self.scores(text)

@@ -115,10 +115,17 @@ class RelationScorer:
         question: tuple[str, float, Relation | None] | None,
     ) -> RelationEvidence:
         ev = RelationEvidence()
-        staff_pos = [w.index for w in words if any(f in STAFF_WORDS for f in w.forms[:3])]
+        staff_pos = [
+            (w.index, w.sent) for w in words if any(f in STAFF_WORDS for f in w.forms[:3])
+        ]
+        sent_of = {w.index: w.sent for w in words}
 
         def near(start: int, end: int) -> bool:
-            return any(start - NEAR <= p < end + NEAR and not start <= p < end for p in staff_pos)
+            sent = sent_of.get(start, -1)
+            return any(
+                start - NEAR <= p < end + NEAR and not start <= p < end and s == sent
+                for p, s in staff_pos
+            )
 
         matched: set[int] = set()
         for h in hits:
