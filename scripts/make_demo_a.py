@@ -57,7 +57,7 @@ def parse_source(path: Path) -> tuple[dict, list[dict]]:
     header["_raw"] = m.group(0)  # written verbatim to .txt/.md targets
     labels = {p["label"]: p for p in header["participants"]}
     turns: list[dict] = []
-    for lineno, line in enumerate(raw[m.end():].split("\n"), start=1):
+    for lineno, line in enumerate(raw[m.end() :].split("\n"), start=1):
         line = line.strip()
         if not line:
             continue
@@ -77,7 +77,15 @@ def parse_source(path: Path) -> tuple[dict, list[dict]]:
             text = text[: am.start()]
             relation = None if am.group(1) == "-" else am.group(1)
             codes = am.group(2).split()
-        turns.append({"label": label, "role": role, "text": text.strip(), "relation": relation, "codes": codes})
+        turns.append(
+            {
+                "label": label,
+                "role": role,
+                "text": text.strip(),
+                "relation": relation,
+                "codes": codes,
+            }
+        )
     return header, turns
 
 
@@ -120,6 +128,20 @@ def write_docx(target: Path, header: dict, turns: list[dict]) -> None:
     cp.last_modified_by = "coder demo data"
     cp.revision = 1
     doc.save(target)
+    _freeze_zip(target, (d.year, d.month, d.day, 12, 0, 0))
+
+
+def _freeze_zip(path: Path, when: tuple[int, int, int, int, int, int]) -> None:
+    """Rewrite the .docx zip with fixed member timestamps so rebuilds are byte-identical."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        members = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(info, data)
 
 
 SENT = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÆØÅ«\"(–-])")
@@ -153,8 +175,16 @@ def ts(ms: int) -> str:
 
 
 def write_vtt(target: Path, header: dict, turns: list[dict]) -> None:
-    lines = ["WEBVTT", "", f"NOTE case: {header['case']}", "", f"NOTE date: {header['date']}", "",
-             f"NOTE title: {header['title']}", ""]
+    lines = [
+        "WEBVTT",
+        "",
+        f"NOTE case: {header['case']}",
+        "",
+        f"NOTE date: {header['date']}",
+        "",
+        f"NOTE title: {header['title']}",
+        "",
+    ]
     t_ms = 4_200
     gap_cycle = [350, 600, 250, 900, 450, 700]
     n = 0
@@ -179,8 +209,13 @@ def write_gold(stem: str, name: str, turns: list[dict]) -> int:
         for t in turns:
             if t["role"] == "interviewer":
                 continue
-            rec = {"file": name, "speaker": t["label"], "quote": t["text"][:60],
-                   "relation": t["relation"], "codes": t["codes"]}
+            rec = {
+                "file": name,
+                "speaker": t["label"],
+                "quote": t["text"][:60],
+                "relation": t["relation"],
+                "codes": t["codes"],
+            }
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1
     return n
