@@ -79,7 +79,10 @@ def suggest_cmd(
         roles = {p.label: p.role_group for p in draft.participants}
         inputs = [
             SegmentInput(
-                draft.text[s.start : s.end], s.start, s.end, s.speaker,
+                draft.text[s.start : s.end],
+                s.start,
+                s.end,
+                s.speaker,
                 roles.get(s.speaker) if s.speaker else None,
             )
             for s in draft.segments

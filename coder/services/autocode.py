@@ -13,7 +13,6 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 
@@ -176,7 +175,10 @@ def _store_batch(
                 )
                 if changed:
                     stored += 1
-                elif row.status != CodingStatus.SUGGESTED.value or row.origin != CodingOrigin.SUGGESTED.value:
+                elif (
+                    row.status != CodingStatus.SUGGESTED.value
+                    or row.origin != CodingOrigin.SUGGESTED.value
+                ):
                     kept += 1
                 else:
                     unchanged += 1
@@ -234,7 +236,10 @@ def autocode(
         codes = CodeRepo(s)
         for tid in ids:
             TranscriptRepo(s).get(tid)  # NotFoundError for unknown ids, before any work
-            if not force and codes.setting(DONE_KEY.format(coder=coder, transcript=tid)) == fingerprint:
+            if (
+                not force
+                and codes.setting(DONE_KEY.format(coder=coder, transcript=tid)) == fingerprint
+            ):
                 skipped += 1
                 continue
             todo.append((tid, "", []))
@@ -300,10 +305,18 @@ def decided_examples(store: Store, suggester: Suggester) -> list[Example]:
                 texts[tid] = repo.text(tid)
             spans[coding.segment_id] = (tid, start, end)
             decisions[coding.segment_id].append(
-                (coding.code_id, coding.status, coding.origin, coding.relation, list(coding.evidence or []))
+                (
+                    coding.code_id,
+                    coding.status,
+                    coding.origin,
+                    coding.relation,
+                    list(coding.evidence or []),
+                )
             )
     seg_ids = sorted(decisions)
-    docs = suggester.nlp.pipe((texts[spans[i][0]][spans[i][1] : spans[i][2]] for i in seg_ids), batch_size=64)
+    docs = suggester.nlp.pipe(
+        (texts[spans[i][0]][spans[i][1] : spans[i][2]] for i in seg_ids), batch_size=64
+    )
     examples: list[Example] = []
     for seg_id, doc in zip(seg_ids, docs, strict=True):
         feats = features(doc_words(doc), suggester.lexicon)
@@ -317,7 +330,11 @@ def decided_examples(store: Store, suggester: Suggester) -> list[Example]:
                 if status == CodingStatus.ACCEPTED.value and rel_codes[code] is not None:
                     relations.append(rel_codes[code])  # type: ignore[arg-type]
                 continue
-            terms = [(code, t) for t in evidence_terms(evidence)] if origin == CodingOrigin.SUGGESTED.value else []
+            terms = (
+                [(code, t) for t in evidence_terms(evidence)]
+                if origin == CodingOrigin.SUGGESTED.value
+                else []
+            )
             if status == CodingStatus.ACCEPTED.value:
                 accepted.add(code)
                 acc_terms.extend(terms)
@@ -328,7 +345,14 @@ def decided_examples(store: Store, suggester: Suggester) -> list[Example]:
                 rej_terms.extend(terms)
         relation = max(set(relations), key=relations.count) if relations else None
         examples.append(
-            Example(feats, frozenset(accepted), frozenset(rejected - accepted), relation, tuple(acc_terms), tuple(rej_terms))
+            Example(
+                feats,
+                frozenset(accepted),
+                frozenset(rejected - accepted),
+                relation,
+                tuple(acc_terms),
+                tuple(rej_terms),
+            )
         )
     return examples
 

@@ -101,7 +101,9 @@ def load_gold(gold_dir: Path, transcripts_dir: Path) -> tuple[list[GoldTranscrip
                 key = f"extra:{line.get('id', n)}"
                 segs: list[SegmentInput] = []
                 if line.get("question"):
-                    segs.append(SegmentInput(line["question"], speaker="I", role=RoleGroup.INTERVIEWER))
+                    segs.append(
+                        SegmentInput(line["question"], speaker="I", role=RoleGroup.INTERVIEWER)
+                    )
                 role = RoleGroup(line["role"]) if line.get("role") else None
                 segs.append(SegmentInput(line["text"], speaker=line.get("speaker"), role=role))
                 items.append(
@@ -133,7 +135,9 @@ def load_gold(gold_dir: Path, transcripts_dir: Path) -> tuple[list[GoldTranscrip
                     cursor = i + 1
                     break
             else:
-                warnings.append(f"{path.name}:{n}: no turn of {line['speaker']} starts {quote[:30]!r}")
+                warnings.append(
+                    f"{path.name}:{n}: no turn of {line['speaker']} starts {quote[:30]!r}"
+                )
         items.append(gt)
     return items, warnings
 
@@ -153,7 +157,10 @@ def lenient_match(codebook: Codebook, suggested: str, gold: str) -> bool:
     related = suggested in {a.id for a in codebook.ancestors(gold)} or gold in {
         a.id for a in codebook.ancestors(suggested)
     }
-    return related and codebook.rollup(suggested, "question").id == codebook.rollup(gold, "question").id
+    return (
+        related
+        and codebook.rollup(suggested, "question").id == codebook.rollup(gold, "question").id
+    )
 
 
 @dataclass(slots=True)
@@ -206,7 +213,9 @@ class Scores:
             "relation_top1": round(self.rel_correct / self.n_rel, 3) if self.n_rel else 0.0,
             "relations": per,
             "segments_with_codes": self.n_codes,
-            "codes_top3_lenient": round(self.top3_lenient / self.n_codes, 3) if self.n_codes else 0.0,
+            "codes_top3_lenient": round(self.top3_lenient / self.n_codes, 3)
+            if self.n_codes
+            else 0.0,
             "codes_top3_strict": round(self.top3_strict / self.n_codes, 3) if self.n_codes else 0.0,
             "codes_top1_strict": round(self.top1_strict / self.n_codes, 3) if self.n_codes else 0.0,
         }
@@ -323,7 +332,10 @@ def simulated_examples(
         feats = features(words, suggester.lexicon)
         top = sugg.codes[:TOP_K]
         acc_terms = tuple(
-            (c.code, term) for c in top if c.code in label.codes for term in evidence_terms(c.evidence)
+            (c.code, term)
+            for c in top
+            if c.code in label.codes
+            for term in evidence_terms(c.evidence)
         )
         rej_terms = tuple(
             (c.code, term)
@@ -366,7 +378,9 @@ def learning_curve(
         held = set(keys[n:])
         sugg = Suggester(codebook, nlp, model=model) if model is not None else plain
         results = run_suggester(sugg, parsed) if model is not None else base_results
-        sc = score_runs(codebook, results.values(), keep=lambda g: g.key in held).summary()
+        sc = score_runs(
+            codebook, results.values(), keep=lambda g, held=held: g.key in held
+        ).summary()
         rows.append(
             {
                 "decided_segments": n,
@@ -411,7 +425,9 @@ def evaluate(
     if embedder is not None:
         emb_results = run_suggester(Suggester(codebook, nlp, embedder=embedder), parsed)
         report["embeddings"] = {
-            split: score_runs(codebook, emb_results.values(), keep=lambda g, s=split: g.split == s).summary()
+            split: score_runs(
+                codebook, emb_results.values(), keep=lambda g, s=split: g.split == s
+            ).summary()
             for split in ("dev", "test")
         }
     if curve:
@@ -449,11 +465,17 @@ def format_report(report: dict[str, Any]) -> str:
                 f"{s['codes_top3_strict']:>9.3f}",
                 f"{s['codes_top1_strict']:>9.3f}",
             ]
-            lines.append(f"{name:12}" + "".join(cells) + f"   (n={s['segments_with_relation']}/{s['segments_with_codes']})")
+            lines.append(
+                f"{name:12}"
+                + "".join(cells)
+                + f"   (n={s['segments_with_relation']}/{s['segments_with_codes']})"
+            )
     if report.get("learning_curve"):
         lines.append("")
         lines.append("== learning from decisions (gold labels of N segments fed as decisions) ==")
-        lines.append(f"{'N':>5}{'scored':>8}{'rel top1':>10}{'top3 len':>10}{'top3 str':>10}{'top1 str':>10}")
+        lines.append(
+            f"{'N':>5}{'scored':>8}{'rel top1':>10}{'top3 len':>10}{'top3 str':>10}{'top1 str':>10}"
+        )
         for row in report["learning_curve"]:
             lines.append(
                 f"{row['decided_segments']:>5}{row['scored_segments']:>8}{row['relation_top1']:>10.3f}"

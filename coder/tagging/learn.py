@@ -220,7 +220,9 @@ def train(examples: Iterable[Example]) -> LearnedModel:
         )
     for rel, members in rel_pos.items():
         others = [v for r, m in rel_pos.items() if r is not rel for v in m]
-        model.relations[rel] = Profile(len(members), centroid(members), centroid(others) if others else {})
+        model.relations[rel] = Profile(
+            len(members), centroid(members), centroid(others) if others else {}
+        )
     model.terms = {k: (a, r) for k, (a, r) in terms.items()}
     return model
 

@@ -27,7 +27,9 @@ MIN_REST = 3  # shortest other part of a compound
 FUZZY_MIN_LEN = 6  # shorter words are too easily confused
 FUZZY_CUTOFF = 87.0  # rapidfuzz ratio (0-100) a typo must reach
 LINKERS = ("s", "e")
-SENTENCE_END = frozenset({".", "?", "!", "…"})  # Bokmål compound joints: rådmanns-, virksomhets-, nærings-
+SENTENCE_END = frozenset(
+    {".", "?", "!", "…"}
+)  # Bokmål compound joints: rådmanns-, virksomhets-, nærings-
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,31 @@ from coder.tagging.normalise import STOPWORDS, candidates, words
 
 # Words in nearly every guide question: they say nothing about which one is asked.
 GENERIC = frozenset(
-    """
-    stab støtte stabs støttefunksjonene støttefunksjoner stabsfunksjonene funksjonene
-    støttemodellen stab/støtte tonivåmodell tonivåmodellen når gjelder forhold forhold
-    kommunen dere tror synes opplever oppleve fungerer fungere
-    """.split()
+    [
+        "stab",
+        "støtte",
+        "stabs",
+        "støttefunksjonene",
+        "støttefunksjoner",
+        "stabsfunksjonene",
+        "funksjonene",
+        "støttemodellen",
+        "stab/støtte",
+        "tonivåmodell",
+        "tonivåmodellen",
+        "når",
+        "gjelder",
+        "forhold",
+        "forhold",
+        "kommunen",
+        "dere",
+        "tror",
+        "synes",
+        "opplever",
+        "oppleve",
+        "fungerer",
+        "fungere",
+    ]
 )
 QUESTION_KINDS = (CodeKind.SECTION, CodeKind.QUESTION, CodeKind.ITEM)
 MIN_SCORE = 55.0  # a turn matching no guide text this well is not a guide question
@@ -45,19 +65,37 @@ def _stems(text: str) -> list[frozenset[str]]:
     ]
 
 
-def _coverage(guide: list[frozenset[str]], turn: list[frozenset[str]]) -> float:
+def _substrings(form: str, minimum: int = 5) -> frozenset[str]:
+    """All substrings of at least `minimum` letters (compound parts), for containment tests."""
+    n = len(form)
+    return frozenset(form[i:j] for i in range(n) for j in range(i + minimum, n + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class _GuideWord:
+    forms: frozenset[str]
+    parts: frozenset[str]  # substrings of its long forms
+
+
+def _guide_words(text: str) -> list[_GuideWord]:
+    return [
+        _GuideWord(forms, frozenset().union(*(_substrings(f) for f in forms if len(f) >= 5)))
+        for forms in _stems(text)
+    ]
+
+
+def _coverage(
+    guide: list[_GuideWord], flat: frozenset[str], long_forms: frozenset[str], parts: frozenset[str]
+) -> float:
     """Share of the guide text's content words the turn contains, compounds counting both
     ways (``utvikles videre`` covers ``videreutvikles``, ``modellen`` ``organisasjonsmodellen``)."""
     if not guide:
         return 0.0
-    flat = frozenset().union(*turn) if turn else frozenset()
-    long_forms = [t for t in flat if len(t) >= 5]
-    hit = 0
-    for forms in guide:
-        if forms & flat or any(
-            len(g) >= 5 and (t in g or g in t) for g in forms for t in long_forms
-        ):
-            hit += 1
+    hit = sum(
+        1
+        for g in guide
+        if g.forms & flat or g.parts & long_forms or any(f in parts for f in g.forms if len(f) >= 5)
+    )
     return hit / len(guide)
 
 
@@ -76,13 +114,13 @@ class QuestionMatcher:
     def __init__(self, codebook: Codebook) -> None:
         self.ids: list[str] = []
         texts: list[str] = []
-        self.stems: list[list[frozenset[str]]] = []
+        self.stems: list[list[_GuideWord]] = []
         for code in codebook:
             if code.kind not in QUESTION_KINDS or not code.text.strip():
                 continue
             self.ids.append(code.id)
             texts.append(content(code.text))
-            self.stems.append(_stems(code.text))
+            self.stems.append(_guide_words(code.text))
         self.texts = texts
         self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
 
@@ -94,8 +132,13 @@ class QuestionMatcher:
         ts = process.cdist([turn], self.texts, scorer=fuzz.token_set_ratio)[0]
         pr = process.cdist([turn], self.texts, scorer=fuzz.partial_ratio)[0]
         so = process.cdist([turn], self.texts, scorer=fuzz.token_sort_ratio)[0]
-        turn_stems = _stems(text)
-        cover = np.array([_coverage(s, turn_stems) for s in self.stems], dtype=float)
+        turn_words = _stems(text)
+        flat = frozenset().union(*turn_words) if turn_words else frozenset()
+        long_forms = frozenset(f for f in flat if len(f) >= 5)
+        parts = (
+            frozenset().union(*(_substrings(f) for f in long_forms)) if long_forms else frozenset()
+        )
+        cover = np.array([_coverage(g, flat, long_forms, parts) for g in self.stems], dtype=float)
         n_turn = max(1, len(turn.split()))
         # token_set_ratio says 100 whenever the guide text's words are a subset of the turn's;
         # for one- or two-word guide texts in a long turn that is no evidence, so damp by length.

@@ -18,13 +18,40 @@ from coder.tagging.lexicon import Hit, Word
 # Words that name stab/støtte or its functions: a relation word next to one of these is
 # about the interaction the study examines ("økonomi ringer rektorene", "via rådmannen").
 STAFF_WORDS = frozenset(
-    """
-    stab støtte stabs støttefunksjon stabsfunksjon støtteenhet stabsenhet rådhusenhet
-    økonomi økonomiavdeling økonomisjef økonomikontor økonomirådgiver personal personalavdeling
-    personalsjef personalrådgiver personalkontor lønn ikt it arkiv sekretariat servicetorg
-    tjenestetorg plan plankontor rådgiver controller sentraladministrasjon administrasjon
-    fellestjeneste
-    """.split()
+    [
+        "stab",
+        "støtte",
+        "stabs",
+        "støttefunksjon",
+        "stabsfunksjon",
+        "støtteenhet",
+        "stabsenhet",
+        "rådhusenhet",
+        "økonomi",
+        "økonomiavdeling",
+        "økonomisjef",
+        "økonomikontor",
+        "økonomirådgiver",
+        "personal",
+        "personalavdeling",
+        "personalsjef",
+        "personalrådgiver",
+        "personalkontor",
+        "lønn",
+        "ikt",
+        "it",
+        "arkiv",
+        "sekretariat",
+        "servicetorg",
+        "tjenestetorg",
+        "plan",
+        "plankontor",
+        "rådgiver",
+        "controller",
+        "sentraladministrasjon",
+        "administrasjon",
+        "fellestjeneste",
+    ]
 )
 NEAR = 6  # tokens either side
 NEAR_BOOST = 1.5
@@ -64,9 +91,7 @@ class RelationEvidence:
     """Accumulated evidence per relation, with the reasons."""
 
     weight: dict[Relation, float] = field(default_factory=lambda: dict.fromkeys(Relation, 0.0))
-    reasons: dict[Relation, list[str]] = field(
-        default_factory=lambda: {r: [] for r in Relation}
-    )
+    reasons: dict[Relation, list[str]] = field(default_factory=lambda: {r: [] for r in Relation})
 
     def add(self, rel: Relation, w: float, reason: str) -> None:
         self.weight[rel] += w
@@ -99,10 +124,24 @@ class RelationScorer:
                 self.code_relation[code.id] = rel
                 if code.kind is CodeKind.RELATION:
                     self.rel_code[code.id] = rel
+        self._extra_cache: dict[str, Relation | None] = {}
         self.extra: dict[str, Relation] = {}
         for rel, terms in EXTRA_TERMS.items():
             for t in terms:
                 self.extra[t] = rel
+
+    def _extra_relation(self, form: str) -> Relation | None:
+        """The relation of an extra relation word, or of a compound ending in one (cached)."""
+        try:
+            return self._extra_cache[form]
+        except KeyError:
+            pass
+        rel = self.extra.get(form)
+        if rel is None:
+            rel = next((r for t, r in self.extra.items() if len(t) >= 5 and form.endswith(t)), None)
+        if len(self._extra_cache) < 200_000:
+            self._extra_cache[form] = rel
+        return rel
 
     def relation_of(self, code_id: str) -> Relation | None:
         return self.code_relation.get(code_id)
@@ -115,9 +154,7 @@ class RelationScorer:
         question: tuple[str, float, Relation | None] | None,
     ) -> RelationEvidence:
         ev = RelationEvidence()
-        staff_pos = [
-            (w.index, w.sent) for w in words if any(f in STAFF_WORDS for f in w.forms[:3])
-        ]
+        staff_pos = [(w.index, w.sent) for w in words if any(f in STAFF_WORDS for f in w.forms[:3])]
         sent_of = {w.index: w.sent for w in words}
 
         def near(start: int, end: int) -> bool:
@@ -145,11 +182,7 @@ class RelationScorer:
             if w.index in matched:
                 continue
             for f in w.forms[:4]:
-                rel = self.extra.get(f)
-                if rel is None:
-                    rel = next(
-                        (r for t, r in self.extra.items() if len(t) >= 5 and f.endswith(t)), None
-                    )
+                rel = self._extra_relation(f)
                 if rel is not None:
                     weight = 0.4 * (NEAR_BOOST if near(w.index, w.index + 1) else 1.0)
                     ev.add(rel, weight, f"word:{f}")

@@ -91,7 +91,9 @@ class SegmentSuggestions:
     @property
     def relation(self) -> Relation | None:
         """The best relation, or None when no relation has any evidence."""
-        return self.relations[0].relation if self.relations and self.relations[0].score > 0 else None
+        return (
+            self.relations[0].relation if self.relations and self.relations[0].score > 0 else None
+        )
 
     def top(self, n: int | None) -> SegmentSuggestions:
         if n is None:
@@ -184,7 +186,9 @@ class Suggester:
             c: [d.id for d in codebook.descendants(c) if d.id in self._index] for c in self.code_ids
         }
         self._parent = {
-            c: codebook.get(c).parent for c in self.code_ids if codebook.get(c).parent in self._index
+            c: codebook.get(c).parent
+            for c in self.code_ids
+            if codebook.get(c).parent in self._index
         }
         # the guide question that stands for each relation (C13, C14, C15)
         self._relation_question: dict[Relation, str] = {
@@ -441,7 +445,15 @@ class Suggester:
             for r, s in sorted(rel_scores.items(), key=lambda kv: -kv[1])
         )
         return SegmentSuggestions(
-            i, seg.start, seg.end, seg.speaker, seg.role, relations, tuple(codes), None, seg.segment_id
+            i,
+            seg.start,
+            seg.end,
+            seg.speaker,
+            seg.role,
+            relations,
+            tuple(codes),
+            None,
+            seg.segment_id,
         )
 
 

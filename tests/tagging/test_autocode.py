@@ -8,7 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from coder.domain import CodingOrigin, CodingStatus
-from coder.services.autocode import autocode, project_codebook, retrain, load_model, suggest_transcript
+from coder.services.autocode import (
+    autocode,
+    load_model,
+    project_codebook,
+    retrain,
+    suggest_transcript,
+)
 from coder.services.coding import accept_suggestion, code_segment, reject_suggestion
 from coder.store.db import Store
 from coder.store.models import Coding
@@ -41,14 +47,19 @@ def _codings(store: Store) -> list[Coding]:
         return list(s.scalars(select(Coding).order_by(Coding.id)).all())
 
 
-def test_autocode_stores_suggestions_and_is_idempotent(project: tuple[Store, int, Suggester]) -> None:
+def test_autocode_stores_suggestions_and_is_idempotent(
+    project: tuple[Store, int, Suggester],
+) -> None:
     store, tid, sugg = project
     first = autocode(store, "anna", [tid], suggester=sugg, min_score=0.3)
     assert first.stored > 0 and first.segments == len(TURNS) and not first.cancelled
     rows = _codings(store)
     assert rows and all(
-        r.status == CodingStatus.SUGGESTED.value and r.origin == CodingOrigin.SUGGESTED.value
-        and r.coder == "anna" and r.score >= 0.3 and r.evidence
+        r.status == CodingStatus.SUGGESTED.value
+        and r.origin == CodingOrigin.SUGGESTED.value
+        and r.coder == "anna"
+        and r.score >= 0.3
+        and r.evidence
         for r in rows
     )
     again = autocode(store, "anna", [tid], suggester=sugg, min_score=0.3)
@@ -67,7 +78,9 @@ def test_interviewer_turns_get_no_suggestions(project: tuple[Store, int, Suggest
     assert not any(r.segment_id in interviewer for r in _codings(store))
 
 
-def test_decided_and_manual_codings_are_never_touched(project: tuple[Store, int, Suggester]) -> None:
+def test_decided_and_manual_codings_are_never_touched(
+    project: tuple[Store, int, Suggester],
+) -> None:
     store, tid, sugg = project
     autocode(store, "anna", [tid], suggester=sugg, min_score=0.2)
     rows = _codings(store)
@@ -87,9 +100,7 @@ def test_decided_and_manual_codings_are_never_touched(project: tuple[Store, int,
     autocode(store, "anna", [tid], suggester=sugg, min_score=0.95, force=True)
     left = {r.id: r for r in _codings(store)}
     assert {accepted.id, rejected.id, manual.id} <= set(left)
-    assert all(
-        r.status != CodingStatus.SUGGESTED.value or r.score >= 0.95 for r in left.values()
-    )
+    assert all(r.status != CodingStatus.SUGGESTED.value or r.score >= 0.95 for r in left.values())
 
 
 def test_cancel_keeps_work_and_rerun_completes(project: tuple[Store, int, Suggester]) -> None:
@@ -100,8 +111,14 @@ def test_cancel_keeps_work_and_rerun_completes(project: tuple[Store, int, Sugges
         seen.append(done)
 
     first = autocode(
-        store, "anna", [tid], suggester=sugg, progress=progress,
-        cancel=lambda: len(seen) >= 3, batch_size=2, min_score=0.2,
+        store,
+        "anna",
+        [tid],
+        suggester=sugg,
+        progress=progress,
+        cancel=lambda: len(seen) >= 3,
+        batch_size=2,
+        min_score=0.2,
     )
     assert first.cancelled and first.segments == 3 and first.transcripts == 0
     partial = {r.segment_id for r in _codings(store)}

@@ -23,8 +23,9 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
     return int(exc.value.code or 0), capsys.readouterr().out
 
 
-def test_suggest_file_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_suggest_file_jsonl(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CODER_DB_URL", f"sqlite:///{tmp_path / 'never.sqlite'}")
     path = tmp_path / "flora-test.txt"
     path.write_text(TRANSCRIPT, encoding="utf-8")
@@ -54,7 +55,9 @@ def test_suggest_file_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 def test_plain_paragraphs_are_segments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "notes.txt"
-    path.write_text("Formannskapet ringer direkte.\n\nRektorene savner hjelp med lønn.\n", encoding="utf-8")
+    path.write_text(
+        "Formannskapet ringer direkte.\n\nRektorene savner hjelp med lønn.\n", encoding="utf-8"
+    )
     code, out = _run(["suggest", str(path), "--format", "jsonl"], capsys)
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(rows) == 2 and rows[0]["speaker"] is None
@@ -75,7 +78,9 @@ def test_autocode_and_learn_commands(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and report["stored"] > 0 and report["segments"] == 3
     code, out = _run(["--db", db, "--coder", "anna", "autocode", "--all", "--json"], capsys)
     assert json.loads(out)["skipped_transcripts"] == 1
-    code, out = _run(["--db", db, "suggest", "--transcript", "flora-1", "--format", "jsonl"], capsys)
+    code, out = _run(
+        ["--db", db, "suggest", "--transcript", "flora-1", "--format", "jsonl"], capsys
+    )
     assert code == 0 and len(out.splitlines()) == 3
     code, out = _run(["--db", db, "learn", "--json"], capsys)
     assert code == 0 and json.loads(out)["examples"] == 0

@@ -21,7 +21,9 @@ def _score(s: Suggester, text: str, code: str) -> float:
     return next((c.score for c in out.codes if c.code == code), 0.0)
 
 
-def test_decisions_teach_new_words(codebook: Codebook, blank_nlp: Any, suggester: Suggester) -> None:
+def test_decisions_teach_new_words(
+    codebook: Codebook, blank_nlp: Any, suggester: Suggester
+) -> None:
     texts = [
         "Kantinedriften og vaskeriet får vi lite hjelp med fra rådhuset.",
         "Med vaskeriet og kantina står vi alene, ingen hjelp å få.",
@@ -41,12 +43,16 @@ def test_decisions_teach_new_words(codebook: Codebook, blank_nlp: Any, suggester
     assert any(e.startswith("learned:") for e in c15a.evidence)
 
 
-def test_rejected_terms_lose_weight(codebook: Codebook, blank_nlp: Any, suggester: Suggester) -> None:
+def test_rejected_terms_lose_weight(
+    codebook: Codebook, blank_nlp: Any, suggester: Suggester
+) -> None:
     text = "Vi har en egen kantine i rådhuset."
     base = _score(suggester, text, "B5c")
     assert base > 0
     rejections = [
-        Example(Counter({"egen": 1}), rejected=frozenset({"B5c"}), rejected_terms=(("B5c", "egen"),))
+        Example(
+            Counter({"egen": 1}), rejected=frozenset({"B5c"}), rejected_terms=(("B5c", "egen"),)
+        )
         for _ in range(4)
     ]
     model = train(rejections)
@@ -57,8 +63,14 @@ def test_rejected_terms_lose_weight(codebook: Codebook, blank_nlp: Any, suggeste
 def test_model_round_trips_through_json(blank_nlp: Any, suggester: Suggester) -> None:
     model = train(
         [
-            _example(suggester, blank_nlp, "Formannskapet får gode saker.", accepted=frozenset({"C13a"}),
-                     relation=Relation.POLITICIANS, accepted_terms=(("C13a", "formannskap"),)),
+            _example(
+                suggester,
+                blank_nlp,
+                "Formannskapet får gode saker.",
+                accepted=frozenset({"C13a"}),
+                relation=Relation.POLITICIANS,
+                accepted_terms=(("C13a", "formannskap"),),
+            ),
             _example(suggester, blank_nlp, "Rektorene ringer lønn.", rejected=frozenset({"C13a"})),
         ]
     )
@@ -68,5 +80,11 @@ def test_model_round_trips_through_json(blank_nlp: Any, suggester: Suggester) ->
 
 
 def test_evidence_terms() -> None:
-    assert evidence_terms(["lemma:formannskap", "compound:skolelederne~skole", "question:C13 (80)",
-                           "phrase:via rådmannen"]) == ["formannskap", "skole", "via rådmannen"]
+    assert evidence_terms(
+        [
+            "lemma:formannskap",
+            "compound:skolelederne~skole",
+            "question:C13 (80)",
+            "phrase:via rådmannen",
+        ]
+    ) == ["formannskap", "skole", "via rådmannen"]

@@ -39,8 +39,12 @@ def test_relation_words_near_staff_words_weigh_more(suggester: Suggester) -> Non
 
 
 def test_relation_steers_parallel_items(suggester: Suggester) -> None:
-    ceo = _one(suggester, "Kommunikasjonen med rådmannen går på faste møter.", RoleGroup.STAFF_SUPPORT)
-    units = _one(suggester, "Kommunikasjonen med rektorene går på faste møter.", RoleGroup.STAFF_SUPPORT)
+    ceo = _one(
+        suggester, "Kommunikasjonen med rådmannen går på faste møter.", RoleGroup.STAFF_SUPPORT
+    )
+    units = _one(
+        suggester, "Kommunikasjonen med rektorene går på faste møter.", RoleGroup.STAFF_SUPPORT
+    )
     ceo_codes = [c.code for c in ceo.codes[:3]]  # type: ignore[attr-defined]
     unit_codes = [c.code for c in units.codes[:3]]  # type: ignore[attr-defined]
     assert "C14c" in ceo_codes and "C15c" not in ceo_codes[:1]
