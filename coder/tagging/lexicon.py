@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
+from spacy.attrs import LEMMA, ORTH
 
 from coder.codebook.model import Codebook
 from coder.tagging.normalise import STOPWORDS, candidates, token_forms
@@ -50,8 +52,7 @@ class Hit:
         return f"{self.kind}:{self.term}"
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """A word of the doc as the matcher sees it: forms to compare, token index, surface text."""
 
     forms: tuple[str, ...]
@@ -67,22 +68,31 @@ class _Phrase:
     codes: tuple[str, ...]
 
 
+@lru_cache(maxsize=200_000)
+def _word_entries(text: str, lemma: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(forms, surface) for a token, hyphenated words split into their parts; () for
+    punctuation and space. Cached: a transcript repeats most of its words."""
+    stripped = text.strip()
+    if not stripped or not any(ch.isalnum() for ch in stripped):
+        return ()
+    if "-" in text and not text.startswith("-") and not text.endswith("-"):
+        return tuple((candidates(part.lower()), part) for part in text.split("-") if part)
+    return ((token_forms(text, lemma), text),)
+
+
 def doc_words(doc: Any) -> list[Word]:
     """The words of a spaCy Doc (punctuation dropped, hyphenated words split into parts)."""
+    strings = doc.vocab.strings
+    arr = doc.to_array([ORTH, LEMMA])
     out: list[Word] = []
     sent = 0
-    for tok in doc:
-        if tok.text in SENTENCE_END:
+    for i, (orth, lemma) in enumerate(arr.tolist()):
+        text = strings[orth]
+        if text in SENTENCE_END:
             sent += 1
-        if tok.is_punct or tok.is_space or not tok.text.strip():
             continue
-        text = tok.text
-        if "-" in text and not text.startswith("-") and not text.endswith("-"):
-            for part in text.split("-"):
-                if part:
-                    out.append(Word(candidates(part.lower()), tok.i, part, sent))
-            continue
-        out.append(Word(token_forms(text, tok.lemma_), tok.i, text, sent))
+        for forms, surface in _word_entries(text, strings[lemma] if lemma else ""):
+            out.append(Word(forms, i, surface, sent))
     return out
 
 
@@ -123,6 +133,7 @@ class LexiconIndex:
                 self.phrases_by_first[first].append(ph)
             self.specificity[ph.text] = 1.0 / len(codes) ** 0.5
         self._cache: dict[tuple[str, ...], tuple[str, str, str] | None] = {}
+        self._phrase_cache: dict[tuple[str, ...], tuple[_Phrase, ...]] = {}
 
     # -- single words ---------------------------------------------------------------------
 
@@ -185,34 +196,38 @@ class LexiconIndex:
         covered: set[int] = set()
         n = len(words)
         for i, w in enumerate(words):
-            seen: set[int] = set()
-            for f in w.forms:
-                for ph in self.phrases_by_first.get(f, ()):
-                    if id(ph) in seen:
-                        continue
-                    seen.add(id(ph))
-                    k = len(ph.parts)
-                    if i + k > n:
-                        continue
-                    if all(ph.parts[j].intersection(words[i + j].forms) for j in range(1, k)):
-                        hits.append(
-                            Hit(
-                                "phrase",
-                                ph.text,
-                                ph.codes,
-                                w.index,
-                                words[i + k - 1].index + 1,
-                                KIND_WEIGHT["phrase"] * self.specificity[ph.text],
-                            )
+            starting = self._phrase_cache.get(w.forms)
+            if starting is None:
+                found: dict[int, _Phrase] = {}
+                for f in w.forms:
+                    for ph in self.phrases_by_first.get(f, ()):
+                        found.setdefault(id(ph), ph)
+                starting = tuple(found.values())
+                if len(self._phrase_cache) < 500_000:
+                    self._phrase_cache[w.forms] = starting
+            for ph in starting:
+                k = len(ph.parts)
+                if i + k > n:
+                    continue
+                if all(ph.parts[j].intersection(words[i + j].forms) for j in range(1, k)):
+                    hits.append(
+                        Hit(
+                            "phrase",
+                            ph.text,
+                            ph.codes,
+                            w.index,
+                            words[i + k - 1].index + 1,
+                            KIND_WEIGHT["phrase"] * self.specificity[ph.text],
                         )
-                        covered.update(range(i, i + k))
+                    )
+                    covered.update(range(i, i + k))
         for i, w in enumerate(words):
             if i in covered:
                 continue
-            found = self.lookup(w.forms)
-            if found is None:
+            match = self.lookup(w.forms)
+            if match is None:
                 continue
-            kind, term, surface = found
+            kind, term, surface = match
             hits.append(
                 Hit(
                     kind,

@@ -10,7 +10,9 @@ context for the answers that follow, until the next recognised question.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -65,38 +67,52 @@ def _stems(text: str) -> list[frozenset[str]]:
     ]
 
 
+@lru_cache(maxsize=50_000)
 def _substrings(form: str, minimum: int = 5) -> frozenset[str]:
     """All substrings of at least `minimum` letters (compound parts), for containment tests."""
     n = len(form)
     return frozenset(form[i:j] for i in range(n) for j in range(i + minimum, n + 1))
 
 
-@dataclass(frozen=True, slots=True)
-class _GuideWord:
-    forms: frozenset[str]
-    parts: frozenset[str]  # substrings of its long forms
+class _CoverageIndex:
+    """Which guide words a turn contains, compounds counting both ways (``utvikles videre``
+    covers ``videreutvikles``, ``modellen`` covers ``organisasjonsmodellen``).
 
+    Inverted indexes from forms and compound parts to (guide text, word) pairs make a turn
+    cost a few dictionary lookups instead of a loop over every guide word.
+    """
 
-def _guide_words(text: str) -> list[_GuideWord]:
-    return [
-        _GuideWord(forms, frozenset().union(*(_substrings(f) for f in forms if len(f) >= 5)))
-        for forms in _stems(text)
-    ]
+    def __init__(self, guides: list[list[frozenset[str]]]) -> None:
+        self.forms: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        self.parts: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        self.long: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        self.words = np.array([max(1, len(g)) for g in guides], dtype=float)
+        self.empty = np.array([not g for g in guides])
+        for c, guide in enumerate(guides):
+            for w, forms in enumerate(guide):
+                for f in forms:
+                    self.forms[f].add((c, w))
+                    if len(f) >= 5:
+                        self.long[f].add((c, w))
+                        for part in _substrings(f):
+                            self.parts[part].add((c, w))
 
-
-def _coverage(
-    guide: list[_GuideWord], flat: frozenset[str], long_forms: frozenset[str], parts: frozenset[str]
-) -> float:
-    """Share of the guide text's content words the turn contains, compounds counting both
-    ways (``utvikles videre`` covers ``videreutvikles``, ``modellen`` ``organisasjonsmodellen``)."""
-    if not guide:
-        return 0.0
-    hit = sum(
-        1
-        for g in guide
-        if g.forms & flat or g.parts & long_forms or any(f in parts for f in g.forms if len(f) >= 5)
-    )
-    return hit / len(guide)
+    def coverage(self, turn: list[frozenset[str]]) -> np.ndarray:
+        """Share of each guide text's content words found in the turn."""
+        flat = frozenset().union(*turn) if turn else frozenset()
+        hits: set[tuple[int, int]] = set()
+        for f in flat:
+            hits |= self.forms.get(f, set())
+            if len(f) >= 5:
+                hits |= self.parts.get(f, set())  # the turn word is part of a guide compound
+                for part in _substrings(f):
+                    hits |= self.long.get(part, set())  # a guide word is part of the turn word
+        counts = np.zeros(len(self.words))
+        for c, _ in hits:
+            counts[c] += 1
+        cover = counts / self.words
+        cover[self.empty] = 0.0
+        return cover
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +130,15 @@ class QuestionMatcher:
     def __init__(self, codebook: Codebook) -> None:
         self.ids: list[str] = []
         texts: list[str] = []
-        self.stems: list[list[_GuideWord]] = []
+        stems: list[list[frozenset[str]]] = []
         for code in codebook:
             if code.kind not in QUESTION_KINDS or not code.text.strip():
                 continue
             self.ids.append(code.id)
             texts.append(content(code.text))
-            self.stems.append(_guide_words(code.text))
+            stems.append(_stems(code.text))
         self.texts = texts
+        self.cover = _CoverageIndex(stems)
         self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
 
     def scores(self, text: str) -> np.ndarray:
@@ -132,13 +149,7 @@ class QuestionMatcher:
         ts = process.cdist([turn], self.texts, scorer=fuzz.token_set_ratio)[0]
         pr = process.cdist([turn], self.texts, scorer=fuzz.partial_ratio)[0]
         so = process.cdist([turn], self.texts, scorer=fuzz.token_sort_ratio)[0]
-        turn_words = _stems(text)
-        flat = frozenset().union(*turn_words) if turn_words else frozenset()
-        long_forms = frozenset(f for f in flat if len(f) >= 5)
-        parts = (
-            frozenset().union(*(_substrings(f) for f in long_forms)) if long_forms else frozenset()
-        )
-        cover = np.array([_coverage(g, flat, long_forms, parts) for g in self.stems], dtype=float)
+        cover = self.cover.coverage(_stems(text))
         n_turn = max(1, len(turn.split()))
         # token_set_ratio says 100 whenever the guide text's words are a subset of the turn's;
         # for one- or two-word guide texts in a long turn that is no evidence, so damp by length.

@@ -47,3 +47,17 @@ def test_dev_split_meets_the_floor(codebook: Codebook, blank_nlp: Any) -> None:
     base = report["baseline"]["dev"]
     assert dev["relation_top1"] > base["relation_top1"]
     assert dev["codes_top3_lenient"] > base["codes_top3_lenient"]
+
+
+def test_extra_passages_are_well_formed(codebook: Codebook) -> None:
+    import json
+
+    keys = {"id", "question", "speaker", "role", "text", "relation", "codes"}
+    rows = [json.loads(x) for x in (GOLD / "extra.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 40
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert set(r) == keys, r["id"]
+        assert r["relation"] in ("politicians", "ceo", "units", None)
+        assert r["codes"] and all(c in codebook for c in r["codes"])
+        assert len(r["text"].split()) >= 8
