@@ -53,7 +53,24 @@ STAFF_WORDS = frozenset(
         "fellestjeneste",
     ]
 )
+STAFF_PREFIXES = (
+    "stab",
+    "støtte",
+    "økonomi",
+    "personal",
+    "lønn",
+    "ikt",
+    "rådhus",
+    "service",
+    "utvikling",
+    "fellestjeneste",
+    "sentraladministrasjon",
+    "sekretariat",
+    "arkiv",
+)
 NEAR = 6  # tokens either side
+QUESTION_WEIGHT = 1.6  # evidence from the guide question being answered (times its strength)
+SPEAKER_WEIGHT = 1.3  # scales SPEAKER_PRIOR
 NEAR_BOOST = 1.5
 SPEAKER_PRIOR: dict[RoleGroup, tuple[Relation, float]] = {
     RoleGroup.POLITICIAN: (Relation.POLITICIANS, 0.9),
@@ -84,6 +101,14 @@ EXTRA_TERMS: dict[Relation, tuple[str, ...]] = {
 WEAK_TERMS: dict[str, float] = {"enhet": 0.35, "bruker": 0.3, "ansatt": 0.5, "institusjon": 0.6}
 # Relation implied by a code's own `relation` field or its ancestors'.
 RELATION_CODE_PREFIX = "REL."
+
+
+def is_staff_compound(form: str) -> bool:
+    """A compound whose first part names stab/støtte (``økonomienheten``, ``støtteenhetene``)."""
+    low = form.lower()
+    return any(
+        low.startswith(w) and len(low) > len(w) + 2 for w in STAFF_PREFIXES
+    )
 
 
 @dataclass(slots=True)
@@ -137,7 +162,9 @@ class RelationScorer:
         except KeyError:
             pass
         rel = self.extra.get(form)
-        if rel is None:
+        if rel is None and is_staff_compound(form):
+            rel = None
+        elif rel is None:
             rel = next((r for t, r in self.extra.items() if len(t) >= 5 and form.endswith(t)), None)
         if len(self._extra_cache) < 200_000:
             self._extra_cache[form] = rel
@@ -169,6 +196,9 @@ class RelationScorer:
             rels = {self.rel_code[c] for c in h.codes if c in self.rel_code}
             if not rels:
                 continue
+            if h.kind == "compound" and is_staff_compound(h.surface):
+                matched.update(range(h.start, h.end))
+                continue  # "økonomienheten", "støtteenhetene": a staff unit, not a service unit
             matched.update(range(h.start, h.end))
             for rel in rels:
                 w = h.weight * WEAK_TERMS.get(h.term, 1.0) / max(1, len(rels))
@@ -189,9 +219,9 @@ class RelationScorer:
                     break
         if role in SPEAKER_PRIOR:
             rel, w = SPEAKER_PRIOR[role]
-            ev.add(rel, w, f"speaker:{role.value}")
+            ev.add(rel, SPEAKER_WEIGHT * w, f"speaker:{role.value}")
         if question is not None:
             code_id, strength, rel = question
             if rel is not None:
-                ev.add(rel, 2.0 * strength, f"question:{code_id}")
+                ev.add(rel, QUESTION_WEIGHT * strength, f"question:{code_id}")
         return ev
