@@ -43,7 +43,9 @@ QUESTION_MIN = 0.36
 TIE_MARGIN = 0.04
 CONTINUITY = 0.5  # weight of the previous answer's relation (same question, same topic)
 PARALLEL_MARGIN = 0.08  # a version of a parallel item must lead by this much to be chosen  # combined question score below this: not a guide question
-MIN_REPORTED = 0.02  # codes below this are not listed at all
+MIN_REPORTED = 0.02
+SECTION_FACTOR = 0.6
+PREFER_BLOCK = False  # set by the experiment below  # codes below this are not listed at all
 SKIP_KINDS = (CodeKind.RELATION,)
 
 
@@ -190,6 +192,16 @@ class Suggester:
             for c in self.code_ids
             if codebook.get(c).parent in self._index
         }
+        # A section with questions under it (A, B, C) is rarely the best code for a passage:
+        # the guide asks for the most specific fitting question; D and E have none.
+        self._level_factor = np.array(
+            [
+                SECTION_FACTOR
+                if codebook.get(c).kind is CodeKind.SECTION and self._children.get(c)
+                else 1.0
+                for c in self.code_ids
+            ]
+        )
         # the guide question that stands for each relation (C13, C14, C15)
         self._relation_question: dict[Relation, str] = {
             c.relation: c.id
@@ -339,10 +351,13 @@ class Suggester:
                 lead = combined.get(ranked[0][1], 0.0) - (
                     combined.get(ranked[1][1], 0.0) if len(ranked) > 1 else 0.0
                 )
-                if len(ranked) == 1 or lead > PARALLEL_MARGIN:
+                block = next(iter(previous)) if len(previous) == 1 else None
+                if len(ranked) == 1:
                     versions = [ranked[0][1]]
-                elif len(previous) == 1 and next(iter(previous)) in twins:
-                    versions = [twins[next(iter(previous))]]  # type: ignore[index]
+                elif lead > PARALLEL_MARGIN:
+                    versions = [ranked[0][1]]
+                elif block in twins:
+                    versions = [twins[block]]  # type: ignore[index]
                 else:
                     versions = [t for _, t in ranked]
             for v in versions:
@@ -417,7 +432,7 @@ class Suggester:
             z = (sims - sims.mean()) / (sims.std() + 1e-9)
             emb = np.clip((z - 1.0) / 3.0, 0.0, 0.6)
             belief = 1.0 - (1.0 - belief) * (1.0 - emb)
-        scores = belief * self._relation_factor(rel_scores)
+        scores = belief * self._relation_factor(rel_scores) * self._level_factor
 
         order = np.argsort(-scores)
         codes: list[CodeSuggestion] = []
