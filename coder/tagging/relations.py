@@ -106,9 +106,7 @@ RELATION_CODE_PREFIX = "REL."
 def is_staff_compound(form: str) -> bool:
     """A compound whose first part names stab/støtte (``økonomienheten``, ``støtteenhetene``)."""
     low = form.lower()
-    return any(
-        low.startswith(w) and len(low) > len(w) + 2 for w in STAFF_PREFIXES
-    )
+    return any(low.startswith(w) and len(low) > len(w) + 2 for w in STAFF_PREFIXES)
 
 
 @dataclass(slots=True)

@@ -352,9 +352,7 @@ class Suggester:
                     combined.get(ranked[1][1], 0.0) if len(ranked) > 1 else 0.0
                 )
                 block = next(iter(previous)) if len(previous) == 1 else None
-                if len(ranked) == 1:
-                    versions = [ranked[0][1]]
-                elif lead > PARALLEL_MARGIN:
+                if len(ranked) == 1 or lead > PARALLEL_MARGIN:
                     versions = [ranked[0][1]]
                 elif block in twins:
                     versions = [twins[block]]  # type: ignore[index]
