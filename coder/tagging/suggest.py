@@ -45,6 +45,8 @@ CONTINUITY = 0.5  # weight of the previous answer's relation (same question, sam
 PARALLEL_MARGIN = 0.08  # a version of a parallel item must lead by this much to be chosen  # combined question score below this: not a guide question
 MIN_REPORTED = 0.02
 SECTION_FACTOR = 0.6
+MAX_CODES = 15  # codes listed per segment (the rest score too low to be worth reading)
+_RELATIONS = list(Relation)
 PREFER_BLOCK = False  # set by the experiment below  # codes below this are not listed at all
 SKIP_KINDS = (CodeKind.RELATION,)
 
@@ -192,6 +194,9 @@ class Suggester:
             for c in self.code_ids
             if codebook.get(c).parent in self._index
         }
+        rels = [self.relations.relation_of(c) for c in self.code_ids]
+        self._rel_index = np.array([_RELATIONS.index(r) if r is not None else 3 for r in rels])
+        self._q_index = np.array([self._index[c] for c in self.questions.ids])
         # A section with questions under it (A, B, C) is rarely the best code for a passage:
         # the guide asks for the most specific fitting question; D and E have none.
         self._level_factor = np.array(
@@ -269,14 +274,11 @@ class Suggester:
 
     def _relation_factor(self, rel_scores: dict[Relation, float]) -> np.ndarray:
         top = max(rel_scores.values()) if rel_scores else 0.0
-        factor = np.ones(len(self.code_ids))
         if top <= 0:
-            return factor
-        for j, c in enumerate(self.code_ids):
-            rel = self.relations.relation_of(c)
-            if rel is not None:
-                factor[j] = 0.3 + 0.7 * (rel_scores[rel] / top)
-        return factor
+            return np.ones(len(self.code_ids))
+        # one share per relation, and 1.0 (index 3) for codes without a relation
+        shares = np.array([*(rel_scores.get(r, 0.0) / top for r in _RELATIONS), 1.0])
+        return np.where(self._rel_index < 3, 0.3 + 0.7 * shares[self._rel_index], 1.0)
 
     def _question(self, seg: SegmentInput, words: Sequence[Word], ctx: _Context) -> str | None:
         """Update the context from an interviewer turn; the recognised guide code or None."""
@@ -289,7 +291,7 @@ class Suggester:
         rel_scores = rel_ev.scores()
         if max(rel_scores.values()) > 0:
             factor = self._relation_factor(rel_scores)
-            combined *= np.array([0.75 + 0.25 * factor[self._index[c]] for c in q_ids])
+            combined *= 0.75 + 0.25 * factor[self._q_index]
         best = int(np.argmax(combined)) if len(combined) else -1
         if best < 0 or combined[best] < QUESTION_MIN:
             return None
@@ -434,7 +436,7 @@ class Suggester:
 
         order = np.argsort(-scores)
         codes: list[CodeSuggestion] = []
-        for j in order:
+        for j in order[:MAX_CODES]:
             sc = float(scores[j])
             if sc < MIN_REPORTED:
                 break
