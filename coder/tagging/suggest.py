@@ -238,16 +238,19 @@ class Suggester:
         """
         ctx = _Context()
         items = list(segments)
-        vectors: np.ndarray | None = None
+        vectors: dict[int, np.ndarray] = {}
         if self.embedder is not None and items:
-            vectors = self.embedder.passages([s.text for s in items])
+            # answers only: interviewer turns are matched against the guide, not embedded
+            answers = [i for i, s in enumerate(items) if not self._is_question(s)]
+            embedded = self.embedder.passages([items[i].text for i in answers])
+            vectors = {i: embedded[k] for k, i in enumerate(answers)}
         if docs is None:
             docs = self.nlp.pipe((s.text for s in items), batch_size=self.batch_size)
         for i, (seg, doc) in enumerate(zip(items, docs, strict=True)):
             if cancelled is not None and cancelled():
                 return
             words = doc_words(doc)
-            yield self._one(i, seg, words, ctx, vectors[i] if vectors is not None else None)
+            yield self._one(i, seg, words, ctx, vectors.get(i))
 
     def analyse_words(self, words: Sequence[Word]) -> tuple[list[Hit], Counter[str]]:
         """Lexicon hits and learning features of a segment's words (for the learner)."""
