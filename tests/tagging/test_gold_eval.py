@@ -61,3 +61,16 @@ def test_extra_passages_are_well_formed(codebook: Codebook) -> None:
         assert r["relation"] in ("politicians", "ceo", "units", None)
         assert r["codes"] and all(c in codebook for c in r["codes"])
         assert len(r["text"].split()) >= 8
+
+
+def test_dev_floor_with_the_project_pipeline(codebook: Codebook) -> None:
+    """The same floor with the statistical pipeline, once one is installed or shipped."""
+    from coder.tagging.pipeline import load_pipeline
+
+    pipe = load_pipeline()
+    if not pipe.statistical:
+        pytest.skip("no statistical Norwegian pipeline installed")
+    report = evaluate(codebook, pipe.nlp, GOLD, TRANSCRIPTS, curve=False)
+    dev = report["system"]["dev"]
+    assert dev["relation_top1"] >= 0.85
+    assert dev["codes_top3_lenient"] >= 0.80
