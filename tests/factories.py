@@ -8,7 +8,9 @@ from coder.domain import RoleGroup
 from coder.ingest.draft import ParticipantDraft, SegmentDraft, TranscriptDraft
 
 
-def make_draft(turns: list[tuple[str, str]], *, name: str = "test.txt", case: str | None = "Flora") -> TranscriptDraft:
+def make_draft(
+    turns: list[tuple[str, str]], *, name: str = "test.txt", case: str | None = "Flora"
+) -> TranscriptDraft:
     """A draft from (speaker label, words) turns; labels map to role groups by a tiny table."""
     groups = {
         "Intervjuer": RoleGroup.INTERVIEWER,
@@ -37,7 +39,9 @@ def make_draft(turns: list[tuple[str, str]], *, name: str = "test.txt", case: st
         title=name,
         case_name=case,
         participants=[
-            ParticipantDraft(label=lbl, display_name=lbl, role_group=groups.get(lbl, RoleGroup.OTHER))
+            ParticipantDraft(
+                label=lbl, display_name=lbl, role_group=groups.get(lbl, RoleGroup.OTHER)
+            )
             for lbl in labels
         ],
         segments=segments,

@@ -1,4 +1,11 @@
-"""Codebook loading and validation: YAML or JSON in, a checked Codebook out, one-line errors."""
+"""Codebook loading and validation: YAML or JSON in, a checked Codebook out, one-line errors.
+
+Schema (see interview_guide.yaml): top-level `name` (required), `version`, `language`, `source`
+and `codes`, a list of mappings with `id`, `kind` and `label` (required) and `parent`, `text`,
+`description`, `color` ("#rrggbb"), `relation` (politicians, ceo, units) and
+`lexicon: {lemmas: [...], phrases: [...]}`. Unknown keys are errors, so typos do not pass
+silently. Lemmas are single lowercase words; phrases are multi-word expressions.
+"""
 
 from __future__ import annotations
 
@@ -125,8 +132,9 @@ def _parse_json(text: str, source: str) -> Any:
 
 
 def _parse_yaml(text: str, source: str) -> tuple[Any, _Lines]:
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)  # already rejects non-printable characters
         node = loader.get_single_node()
         if node is None:
             return None, _Lines()
@@ -138,6 +146,13 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, _Lines]:
         raise InputError(
             f"invalid YAML: {problem}", path=source, line=mark.line + 1 if mark else None
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(
+            f"invalid YAML: control character #x{exc.character:04x} is not allowed",
+            path=source,
+            line=line,
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {_one_line(str(exc))}", path=source) from None
     except RecursionError:
@@ -147,7 +162,8 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, _Lines]:
         # (e.g. a timestamp with month 13).
         raise InputError(f"invalid YAML value: {_one_line(str(exc))}", path=source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, _line_map(node)
 
 
@@ -183,7 +199,7 @@ def _line_map(root: yaml.Node) -> _Lines:
     for key, value in root.value:
         if not isinstance(key, yaml.ScalarNode):
             continue
-        lines.top[key.value] = value.start_mark.line + 1
+        lines.top[key.value] = key.start_mark.line + 1
         if key.value != "codes" or not isinstance(value, yaml.SequenceNode):
             continue
         for index, item in enumerate(value.value):
@@ -193,13 +209,13 @@ def _line_map(root: yaml.Node) -> _Lines:
             for ckey, cvalue in item.value:
                 if not isinstance(ckey, yaml.ScalarNode):
                     continue
-                lines.fields[(index, ckey.value)] = cvalue.start_mark.line + 1
+                lines.fields[(index, ckey.value)] = ckey.start_mark.line + 1
                 if ckey.value == "lexicon" and isinstance(cvalue, yaml.MappingNode):
                     for lkey, lvalue in cvalue.value:
                         if not isinstance(lkey, yaml.ScalarNode):
                             continue
                         name = f"lexicon.{lkey.value}"
-                        lines.fields[(index, name)] = lvalue.start_mark.line + 1
+                        lines.fields[(index, name)] = lkey.start_mark.line + 1
                         if isinstance(lvalue, yaml.SequenceNode):
                             for n, entry in enumerate(lvalue.value):
                                 lines.entries[(index, name, n)] = entry.start_mark.line + 1
@@ -395,7 +411,7 @@ def _build_lexicon(raw: Any, where: str, index: int, check: _Checker) -> Lexicon
         raise check.fail(
             f"{where}: unknown lexicon key {unknown[0]!r} (allowed: lemmas, phrases)",
             index,
-            "lexicon",
+            f"lexicon.{unknown[0]}",
         )
     lemmas = _entries(raw.get("lemmas"), "lemmas", where, index, check)
     for n, lemma in enumerate(lemmas):

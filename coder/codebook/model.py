@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from coder.domain import CodeInfo, CodeKind, Relation
@@ -32,7 +33,11 @@ class Lexicon:
 
 @dataclass(frozen=True, slots=True)
 class CodeDef:
-    """One code: a section, question or item of the guide, a relation, or a theme."""
+    """One code: a section, question or item of the guide, a relation, or a theme.
+
+    `ordinal` is the code's position in the codebook file, so sorting by it restores the
+    guide's order; `relation` ties the C13/C14/C15 subtrees and the REL codes to a Relation.
+    """
 
     id: str
     parent: str | None
@@ -70,8 +75,8 @@ class Codebook:
     source: str
     language: str
     codes: tuple[CodeDef, ...]
-    _by_id: dict[str, CodeDef] = field(init=False, repr=False, compare=False, hash=False)
-    _children: dict[str | None, tuple[CodeDef, ...]] = field(
+    _by_id: Mapping[str, CodeDef] = field(init=False, repr=False, compare=False, hash=False)
+    _children: Mapping[str | None, tuple[CodeDef, ...]] = field(
         init=False, repr=False, compare=False, hash=False
     )
 
@@ -80,12 +85,10 @@ class Codebook:
         kids: dict[str | None, list[CodeDef]] = {}
         for code in self.codes:
             kids.setdefault(code.parent, []).append(code)
-        object.__setattr__(self, "_by_id", by_id)
-        object.__setattr__(
-            self,
-            "_children",
-            {k: tuple(sorted(v, key=lambda c: c.ordinal)) for k, v in kids.items()},
-        )
+        ordered = {k: tuple(sorted(v, key=lambda c: c.ordinal)) for k, v in kids.items()}
+        # Read-only views: the default codebook is shared process-wide.
+        object.__setattr__(self, "_by_id", MappingProxyType(by_id))
+        object.__setattr__(self, "_children", MappingProxyType(ordered))
 
     # -- lookup ---------------------------------------------------------------------------
 

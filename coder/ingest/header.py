@@ -154,6 +154,9 @@ def _parse_participants(
         if not isinstance(item, dict):
             raise InputError("header: each participant needs 'label:'", path=path, line=line)
         fields = _mapping_items(item_node) if item_node is not None else {}
+        for key in ("label", "name", "role"):
+            if not isinstance(item.get(key), str | int | float | None):
+                raise InputError(f"header: participant '{key}' must be text", path=path, line=line)
         label = item.get("label")
         if label is None or not str(label).strip():
             raise InputError("header: participant without 'label'", path=path, line=line)

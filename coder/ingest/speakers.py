@@ -60,6 +60,8 @@ _NOT_NAMES = _words(
     " Alle Ingen Noen Mange Flere Begge Hele Kanskje Egentlig Selvfølgelig Først Deretter"
     " Til slutt Summen Totalt Les Se Husk Viktig Advarsel Fordi Siden Mens Dersom"
     " Ettersom Slik Sånn Vel Jo Nemlig Altså Dessuten Likeså The This That It We"
+    " Tilstede Deltakere Deltagere Varighet Transkribert Transkribent Transkripsjon"
+    " Opptak Lydfil Informanter Fil Emne Prosjekt Intervjudato Referat Stikkord"
 )
 # Bracketed transcription notes that are not speakers.
 _ANNOTATIONS = _words(

@@ -34,7 +34,6 @@ _VTT_TIMING_RE = re.compile(rf"[ \t]*{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \
 _VTT_HEADER_RE = re.compile(r"WEBVTT(?:[ \t].*)?")
 _VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG_RE = re.compile(r"<[^>\n]*>")
-_SPACES_RE = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -43,6 +42,14 @@ class _Cue:
     end_ms: int
     text: str
     speaker: LabelMatch | None
+
+
+@dataclass(slots=True)
+class _Merged:
+    label: str | None
+    start_ms: int
+    end_ms: int
+    texts: list[str]
 
 
 def _ms(h: str | None, m: str, s: str, frac: str) -> int:
@@ -66,12 +73,14 @@ def _blocks(text: str) -> list[list[tuple[int, str]]]:
 
 def _cue_text(lines: list[str]) -> tuple[str, LabelMatch | None]:
     raw = " ".join(lines)
-    voice = _VOICE_RE.search(raw)
+    voice = _VOICE_RE.search(raw) if "<v" in raw else None
     speaker = None
     if voice and voice.group(1).strip():
         speaker = LabelMatch(" ".join(voice.group(1).split()), None, 0)
-    clean = html.unescape(_TAG_RE.sub("", raw)).replace("\u200e", "").replace("\u200f", "")
-    clean = _SPACES_RE.sub(" ", clean).strip()
+    clean = _TAG_RE.sub("", raw) if "<" in raw else raw
+    if "&" in clean:
+        clean = html.unescape(clean).replace("\u200e", "").replace("\u200f", "")
+    clean = " ".join(clean.split())
     if speaker is None and clean:
         label = match_label(clean)
         if label is not None:
@@ -83,8 +92,11 @@ def _cue_text(lines: list[str]) -> tuple[str, LabelMatch | None]:
 def _timed_block(
     block: list[tuple[int, str]], timing_re: re.Pattern[str], path: Path, kind: str
 ) -> _Cue | None:
-    arrow = next((i for i, (_, line) in enumerate(block[:2]) if "-->" in line), None)
-    if arrow is None:
+    if "-->" in block[0][1]:
+        arrow = 0
+    elif len(block) > 1 and "-->" in block[1][1]:
+        arrow = 1
+    else:
         raise InputError(f"{kind}: cue without a timing line", path=path, line=block[0][0])
     number, line = block[arrow]
     m = timing_re.fullmatch(line)
@@ -133,22 +145,25 @@ def _vtt_cues(text: str, path: Path) -> list[_Cue]:
     return cues
 
 
-def _build(path: Path, data: bytes, fmt: str, cues: list[_Cue], encoding: str, case: str | None):
+def _build(
+    path: Path, data: bytes, fmt: str, cues: list[_Cue], encoding: str, case: str | None
+) -> TranscriptDraft:
     if not cues:
         raise InputError(f"{fmt}: no cues with text", path=path)
     speakers = SpeakerRegistry(None)
     parts: list[str] = []
     length = 0
     segments: list[SegmentDraft] = []
-    merged: list[tuple[str | None, int, int, list[str]]] = []
+    merged: list[_Merged] = []
     for cue in cues:
         label = speakers.get(cue.speaker).label if cue.speaker else None
-        if merged and label is not None and merged[-1][0] == label:
-            prev = merged[-1]
-            merged[-1] = (label, prev[1], max(prev[2], cue.end_ms), [*prev[3], cue.text])
+        if merged and label is not None and merged[-1].label == label:
+            merged[-1].end_ms = max(merged[-1].end_ms, cue.end_ms)
+            merged[-1].texts.append(cue.text)
         else:
-            merged.append((label, cue.start_ms, cue.end_ms, [cue.text]))
-    for label, start_ms, end_ms, texts in merged:
+            merged.append(_Merged(label, cue.start_ms, cue.end_ms, [cue.text]))
+    for group in merged:
+        label, texts = group.label, group.texts
         if parts:
             parts.append("\n\n")
             length += 2
@@ -159,7 +174,9 @@ def _build(path: Path, data: bytes, fmt: str, cues: list[_Cue], encoding: str, c
         words = " ".join(texts)
         parts.append(words)
         segments.append(
-            SegmentDraft(len(segments), length, length + len(words), label, start_ms, end_ms)
+            SegmentDraft(
+                len(segments), length, length + len(words), label, group.start_ms, group.end_ms
+            )
         )
         length += len(words)
     return TranscriptDraft(

@@ -79,6 +79,8 @@ def load_codebook_into_store(store: Store, path: Path) -> tuple[int, int]:
     codebook = load_codebook_file(path)
     with store.session() as s:
         repo = CodeRepo(s)
-        result = repo.sync_codebook(codebook)
+        result = repo.sync_codebook(
+            codebook, keep_existing_details=path.suffix.lower() in (".qdc", ".qdpx")
+        )
         repo.set_setting("codebook.source", getattr(codebook, "source", "") or str(path))
         return result

@@ -29,7 +29,12 @@ def seeded(store: Store) -> tuple[Store, int, list[int]]:
 def _suggest(store: Store, seg_id: int, code: str, coder: str = "anna", score: float = 0.8) -> int:
     with store.session() as s:
         row, _ = CodingRepo(s).upsert_suggestion(
-            seg_id, code, coder, score=score, evidence=["formannskap"], relation=Relation.POLITICIANS
+            seg_id,
+            code,
+            coder,
+            score=score,
+            evidence=["formannskap"],
+            relation=Relation.POLITICIANS,
         )
         s.flush()
         return row.id

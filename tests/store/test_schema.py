@@ -15,7 +15,16 @@ def test_migrations_from_empty_reach_head(db_url: str) -> None:
     try:
         assert current_revision(store.engine) == head_revision(store.engine)
         tables = set(inspect(store.engine).get_table_names())
-        assert {"cases", "transcripts", "participants", "segments", "codes", "codings", "memos", "actions"} <= tables
+        assert {
+            "cases",
+            "transcripts",
+            "participants",
+            "segments",
+            "codes",
+            "codings",
+            "memos",
+            "actions",
+        } <= tables
         assert store.check() == []
     finally:
         store.dispose()
