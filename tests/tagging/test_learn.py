@@ -46,17 +46,19 @@ def test_decisions_teach_new_words(
 def test_rejected_terms_lose_weight(
     codebook: Codebook, blank_nlp: Any, suggester: Suggester
 ) -> None:
-    text = "Vi har en egen kantine i rådhuset."
+    text = "Lønn er en egen enhet hos oss nå."
     base = _score(suggester, text, "B5c")
-    assert base > 0
+    assert base > 0.3
     rejections = [
         Example(
-            Counter({"egen": 1}), rejected=frozenset({"B5c"}), rejected_terms=(("B5c", "egen"),)
+            Counter({"egen": 1, "enhet": 1}),
+            rejected=frozenset({"B5c"}),
+            rejected_terms=(("B5c", "egen enhet"),),
         )
         for _ in range(4)
     ]
     model = train(rejections)
-    assert model.term_factor("B5c", "egen") < 0.5
+    assert model.term_factor("B5c", "egen enhet") < 0.5
     assert _score(Suggester(codebook, blank_nlp, model=model), text, "B5c") < base
 
 
