@@ -289,7 +289,7 @@ class Suggester:
         hits = self.lexicon.match_words(words)
         lex, _ = self._lexicon_scores(hits)
         q_ids = self.questions.ids
-        combined = np.array([fuzzy[k] + 0.35 * lex[self._index[c]] for k, c in enumerate(q_ids)])
+        combined = fuzzy + 0.35 * lex[self._q_index]
         rel_ev = self.relations.evidence(words, hits, None, None)
         rel_scores = rel_ev.scores()
         if max(rel_scores.values()) > 0:
