@@ -1,6 +1,13 @@
 """The command line: one Typer app, one module per command group (registered here)."""
 
-from coder.cli import codebook_cmds, core, refi_cmds, team_cmds, tui_cmds  # noqa: F401  (registers commands)
+from coder.cli import (  # noqa: F401  (registers commands)
+    codebook_cmds,
+    core,
+    refi_cmds,
+    tagging,
+    team_cmds,
+    tui_cmds,
+)
 from coder.cli import nlp as nlp_cmds
 from coder.cli.app import app, main
 
