@@ -5,7 +5,9 @@ from coder.cli import (  # noqa: F401  (registers commands)
     codebook_cmds,
     core,
     refi_cmds,
+    tagging,
     team_cmds,
+    tui_cmds,
 )
 from coder.cli import nlp as nlp_cmds
 from coder.cli.app import app, main
