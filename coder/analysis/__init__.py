@@ -1,0 +1,1 @@
+"""Synthesis over codings: summaries per relation, contrasts, co-occurrence, distinctive terms, quotes."""

@@ -91,6 +91,9 @@ def _root(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # SQL statements carry transcript text as parameters: never log them.
+    for noisy in ("sqlalchemy", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     ctx.obj = State(load_settings(db=db, coder=coder))
     if ctx.invoked_subcommand is None:
         from coder.cli.workspace import open_workspace

@@ -123,12 +123,28 @@ def transcripts_cmd(
     ctx: typer.Context,
     case: str | None = typer.Option(None, "--case", help="Only this municipality."),
     all_versions: bool = typer.Option(False, "--all-versions", help="Include superseded versions."),
+    coder: str | None = typer.Option(
+        None, "--coder", help="Add this coder's progress: coded share and pending suggestions."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List imported transcripts."""
-    items = catalog.list_transcripts(state(ctx).store(), case, include_retired=all_versions)
+    store = state(ctx).store()
+    items = catalog.list_transcripts(store, case, include_retired=all_versions)
+    progress = (
+        {p.transcript.id: p for p in catalog.transcript_progress(store, coder=coder)}
+        if coder
+        else {}
+    )
     if as_json:
-        print_json([asdict(t) for t in items])
+        rows = [asdict(t) for t in items]
+        if coder:
+            for row in rows:
+                p = progress.get(row["id"])
+                row["coder"] = coder
+                row["coded_share"] = p.coded_share if p else 0.0
+                row["pending"] = p.pending if p else 0
+        print_json(rows)
         return
     table = Table(
         "id",
@@ -140,9 +156,12 @@ def transcripts_cmd(
         "words",
         "segments",
         "people",
+        *([f"coded ({coder})", "pending"] if coder else []),
         title="Transcripts",
     )
     for t in items:
+        p = progress.get(t.id)
+        extra = [f"{100 * p.coded_share:.0f}%", str(p.pending)] if p else ["0%", "0"]
         table.add_row(
             str(t.id),
             t.case_name or "-",
@@ -153,6 +172,7 @@ def transcripts_cmd(
             str(t.word_count),
             str(t.segment_count),
             str(t.participant_count),
+            *(extra if coder else []),
         )
     console.print(table)
 
@@ -164,10 +184,13 @@ def show_cmd(
     codings: bool = typer.Option(
         True, "--codings/--no-codings", help="Show applied codes and suggestions."
     ),
+    coder: str | None = typer.Option(
+        None, "--coder", help="Only this coder's codings (default: everyone's)."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show one transcript: participants, and segments with speakers and codes."""
-    view = catalog.transcript_view(state(ctx).store(), transcript)
+    view = catalog.transcript_view(state(ctx).store(), transcript, coder=coder)
     info, participants, segments = view.transcript, view.participants, view.segments
     by_seg = view.codings if codings else {}
     if as_json:

@@ -12,10 +12,18 @@ WIDTH = 96  # YAML lines are wrapped near this width, between words and between 
 
 
 def _flow_scalar(value: Any) -> str:
-    """A scalar as YAML writes it inside a flow list: quoted exactly when it must be."""
+    """A scalar as YAML writes it inside a flow list: quoted exactly when it must be.
+
+    Text with YAML line-break characters (NEL, LS, PS) or other non-printables is written
+    double-quoted with escapes, since single-quoted YAML folds those breaks.
+    """
+    awkward = isinstance(value, str) and (
+        not value.isprintable() or any(ch in value for ch in "\x85\u2028\u2029")
+    )
     dumped = yaml.dump(
         [value],
         Dumper=yaml.SafeDumper,
+        default_style='"' if awkward else None,
         default_flow_style=True,
         allow_unicode=True,
         width=2**31 - 1,

@@ -6,12 +6,13 @@ the `actions` table, so undo and redo survive restarts and work the same from th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -62,6 +63,11 @@ def _record(store: Store, coder: str, kind: str) -> Iterator[_Recorder]:
         except StaleDataError as exc:
             raise ConflictError(
                 "someone else changed this coding meanwhile; reload and try again"
+            ) from exc
+        except IntegrityError as exc:
+            # Two coders' sessions inserting the same natural key, or a row removed meanwhile.
+            raise ConflictError(
+                "this coding was changed by another session meanwhile; reload and try again"
             ) from exc
         changes = []
         for (model, row_id), before in rec.before.items():
@@ -202,6 +208,55 @@ def code_segment(
                 row.relation = relation.value
         rec.session.flush()
         return coding_info(row)
+
+
+def adopt_codings(
+    store: Store,
+    coder: str,
+    segment_id: int,
+    codings: Sequence[CodingInfo],
+    *,
+    drop: Sequence[int] = (),
+    kind: str = "settle",
+) -> list[CodingInfo]:
+    """Give `coder` accepted copies of others' `codings` on one segment and reject `coder`'s own
+    codings in `drop`, as one undoable action (how a team settles a disagreement)."""
+    with _record(store, coder, kind) as rec:
+        s = rec.session
+        repo = CodingRepo(s)
+        out: list[Coding] = []
+        for c in codings:
+            if c.segment_id != segment_id:
+                raise UsageError(f"coding {c.id} is not on segment {segment_id}")
+            span = (c.span_start, c.span_end) if c.span_start is not None else None
+            row = repo.find(segment_id, c.code_id, coder, span)
+            if row is None:
+                row = Coding(
+                    segment_id=segment_id,
+                    code_id=c.code_id,
+                    coder=coder,
+                    origin=CodingOrigin.MANUAL.value,
+                    status=CodingStatus.ACCEPTED.value,
+                    relation=c.relation.value if c.relation else None,
+                    span_start=c.span_start,
+                    span_end=c.span_end,
+                    span_key=span_key(c.span_start, c.span_end),
+                )
+                s.add(row)
+                rec.added("coding", row)
+            else:
+                rec.touch("coding", row)
+                row.status = CodingStatus.ACCEPTED.value
+                row.relation = c.relation.value if c.relation else None
+            out.append(row)
+        for coding_id in drop:
+            row = repo.row(coding_id)
+            if row.coder != coder or row.segment_id != segment_id:
+                raise UsageError(f"coding {coding_id} is not {coder}'s on segment {segment_id}")
+            rec.touch("coding", row)
+            row.status = CodingStatus.REJECTED.value
+        s.flush()
+        return [coding_info(r) for r in out]
 
 
 def recode(

@@ -45,9 +45,13 @@ class CodeRepo:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def sync_codebook(self, codebook: CodebookLike) -> tuple[int, int]:
+    def sync_codebook(
+        self, codebook: CodebookLike, *, keep_existing_details: bool = False
+    ) -> tuple[int, int]:
         """Insert new codes and update existing ones from a codebook; never deletes (codings stay).
 
+        With `keep_existing_details`, empty text, description and lexicon in the incoming
+        codebook leave the stored ones alone (formats such as REFI-QDA .qdc cannot carry them).
         Returns (added, updated).
         """
         added = updated = 0
@@ -65,6 +69,12 @@ class CodeRepo:
                 "ordinal": d.ordinal,
             }
             row = existing.get(d.id)
+            if row is not None and keep_existing_details:
+                for key in ("text", "description"):
+                    if not fields[key]:
+                        fields[key] = getattr(row, key)
+                if not (d.lexicon.lemmas or d.lexicon.phrases):
+                    fields["lexicon"] = row.lexicon
             if row is None:
                 self.s.add(Code(id=d.id, **fields))
                 added += 1

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coder.errors import DatabaseError
@@ -137,6 +137,11 @@ class Store:
         self.url = resolve_db_url(url)
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._notify = self.engine.dialect.name == "postgresql"
+        if self._notify:
+            from coder.store import notify
+
+            notify.install(self._sessions)
         try:
             if upgrade and current_revision(self.engine) != head_revision(self.engine):
                 upgrade_database(self.engine)
@@ -145,8 +150,14 @@ class Store:
                 f"cannot open database {redact_url(self.url)}: {_first_line(exc)}"
             ) from exc
         except SQLAlchemyError as exc:
+            hint = (
+                " (the schema needs an upgrade only the database owner can run: "
+                "`coder db upgrade` as the owner)"
+                if is_permission_denied(exc)
+                else ""
+            )
             raise DatabaseError(
-                f"database {redact_url(self.url)} failed: {_first_line(exc)}"
+                f"database {redact_url(self.url)} failed: {_first_line(exc)}{hint}"
             ) from exc
 
     @property
@@ -163,10 +174,22 @@ class Store:
         session = self._sessions()
         try:
             yield session
+            if self._notify:
+                from coder.store import notify
+
+                notify.send(session)  # delivered by the server only if the commit succeeds
             session.commit()
         except OperationalError as exc:
             session.rollback()
             raise DatabaseError(f"database error: {_first_line(exc)}") from exc
+        except DBAPIError as exc:
+            session.rollback()
+            if is_permission_denied(exc):
+                raise DatabaseError(
+                    f"{_first_line(exc)} (project leads can read but not write; "
+                    "ask the project's database owner for other changes)"
+                ) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -196,6 +219,11 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def is_permission_denied(exc: BaseException) -> bool:
+    """True for PostgreSQL's insufficient_privilege (SQLSTATE 42501)."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -194,6 +194,7 @@ class Coding(Base):
         Index("ix_codings_code_status", "code_id", "status"),
         Index("ix_codings_coder_status", "coder", "status"),
         Index("ix_codings_segment", "segment_id"),
+        Index("ix_codings_summary", "status", "code_id", "relation", "segment_id", "coder"),
     )
 
 

@@ -1,0 +1,1 @@
+"""The coding workspace: a Textual app over the services (the only package that imports Textual)."""

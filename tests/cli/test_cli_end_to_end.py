@@ -110,6 +110,7 @@ def test_changed_file_is_refused_then_versioned(project: Path, tmp_path: Path) -
         ("notes.pdf", b"%PDF-1.4", "unknown file type"),
         ("bad-header.md", b"---\ncase: [unclosed\n---\nI: hei\n", "bad-header.md"),
     ],
+    ids=["empty", "binary", "broken-docx", "unknown-type", "broken-header"],
 )
 def test_bad_input_one_line_error_nonzero_nothing_written(
     project: Path, tmp_path: Path, name: str, content: bytes, needle: str

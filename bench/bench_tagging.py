@@ -1,0 +1,109 @@
+"""Benchmark: suggestion throughput against raw nlp.pipe throughput of the same pipeline.
+
+Text: informant and interviewer turns of the demo transcripts, shuffled and repeated with a
+fixed seed until there are at least --words words, cut into transcripts of 60 segments.
+Prints words/second for parsing alone and for parsing plus tagging, and their ratio
+(target >= 0.8: the tagging layer should cost little beside the parser).
+
+    PYTHONPATH=. python bench/bench_tagging.py [--words 100000] [--model PATH] [--blank]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coder.codebook.loader import default_codebook  # noqa: E402
+from coder.ingest import read_transcript  # noqa: E402
+from coder.tagging.pipeline import Pipeline, blank_pipeline, load_pipeline  # noqa: E402
+from coder.tagging.suggest import SegmentInput, Suggester  # noqa: E402
+
+
+def corpus(words: int, seed: int = 7) -> list[list[SegmentInput]]:
+    pool: list[SegmentInput] = []
+    for path in sorted((ROOT / "transcripts").iterdir()):
+        if path.suffix not in (".txt", ".md", ".docx", ".vtt") or path.name == "README.md":
+            continue
+        d = read_transcript(path)
+        roles = {p.label: p.role_group for p in d.participants}
+        for s in d.segments:
+            pool.append(
+                SegmentInput(
+                    d.text[s.start : s.end],
+                    speaker=s.speaker,
+                    role=roles.get(s.speaker) if s.speaker else None,
+                )
+            )
+    rng = random.Random(seed)
+    out: list[SegmentInput] = []
+    total = 0
+    while total < words:
+        batch = pool[:]
+        rng.shuffle(batch)
+        for seg in batch:
+            out.append(seg)
+            total += len(seg.text.split())
+            if total >= words:
+                break
+    return [out[i : i + 60] for i in range(0, len(out), 60)]
+
+
+def pick(args: argparse.Namespace) -> Pipeline:
+    if args.blank:
+        return blank_pipeline()
+    if args.model:
+        import spacy
+
+        with contextlib.suppress(ImportError):
+            import coder.nlp.lemmas  # noqa: F401  (registers coder's components if present)
+        return Pipeline(spacy.load(args.model, exclude=["parser", "ner"]), str(args.model), True)
+    return load_pipeline()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--words", type=int, default=100_000)
+    ap.add_argument("--model", type=Path, default=None, help="a spaCy pipeline folder")
+    ap.add_argument("--blank", action="store_true", help="tokenizer-only pipeline")
+    ap.add_argument("--batch-size", type=int, default=64)
+    args = ap.parse_args()
+    pipe = pick(args)
+    transcripts = corpus(args.words)
+    texts = [s.text for t in transcripts for s in t]
+    n_words = sum(len(t.split()) for t in texts)
+    suggester = Suggester(default_codebook(), pipe.nlp, batch_size=args.batch_size)
+    # warm-up: load lazily initialised parts of both paths
+    list(pipe.nlp.pipe(texts[:50]))
+    list(suggester.iter_suggest(transcripts[0]))
+
+    t0 = time.perf_counter()
+    for _ in pipe.nlp.pipe(texts, batch_size=args.batch_size):
+        pass
+    raw = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    n_sugg = 0
+    for t in transcripts:
+        for s in suggester.iter_suggest(t):
+            n_sugg += len(s.codes)
+    tagged = time.perf_counter() - t0
+
+    print(f"pipeline: {pipe.name} ({'statistical' if pipe.statistical else 'blank tokenizer'})")
+    print(f"text: {n_words} words in {len(texts)} segments, {len(transcripts)} transcripts")
+    print(f"raw nlp.pipe:      {raw:8.2f} s  {n_words / raw:10.0f} words/s")
+    print(
+        f"parse + tagging:   {tagged:8.2f} s  {n_words / tagged:10.0f} words/s  ({n_sugg} code suggestions)"
+    )
+    print(f"tagging overhead:  {(tagged - raw) / n_words * 1e6:8.1f} µs/word")
+    print(f"throughput ratio (tagging / raw): {raw / tagged:.2f}  (target >= 0.80)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,399 @@
+"""Synthesis commands: summary, contrast, cooccur, terms, quotes and the Word report."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.table import Table
+
+from coder.cli.app import app, console, err_console, print_json, state
+from coder.errors import UsageError
+
+if TYPE_CHECKING:
+    from coder.analysis.summary import Summary
+
+# The synthesis service (numpy, exports) is imported inside each command, so that other
+# commands start without it.
+
+RELATION_COLUMNS = ("politicians", "ceo", "units", "none")
+
+_STATUS_HELP = "accepted: accepted codings; all: accepted and suggested (never rejected)."
+_LEVEL_HELP = "Roll codes up to section, question or item level."
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _summary_markdown(result: Summary) -> str:
+    lines: list[str] = []
+    if result.by == "relation":
+        lines.append("| code | label | " + " | ".join(RELATION_COLUMNS) + " |")
+        lines.append("|---|---|" + "---:|" * len(RELATION_COLUMNS))
+        for code_id in result.code_ids():
+            label = result.label(code_id)
+            cells = [
+                f"{result.cell(r, code_id).segments} ({result.cell(r, code_id).transcripts})"
+                for r in RELATION_COLUMNS
+            ]
+            lines.append(f"| {code_id} | {label} | " + " | ".join(cells) + " |")
+        lines.append("")
+        lines.append("Cells: coded segments (transcripts).")
+        return "\n".join(lines) + "\n"
+    for rel in RELATION_COLUMNS:
+        table = result.relations[rel]
+        if not table.codes:
+            continue
+        lines += [f"## {rel}", ""]
+        lines.append("| code | label | total | " + " | ".join(result.columns) + " |")
+        lines.append("|---|---|---:|" + "---:|" * len(result.columns))
+        for c in table.codes:
+            cells = [
+                str(c.breakdown[k].segments) if k in c.breakdown else "0" for k in result.columns
+            ]
+            lines.append(
+                f"| {c.code_id} | {c.label} | {c.total.segments} | " + " | ".join(cells) + " |"
+            )
+        lines.append("")
+    lines.append("Cells: coded segments.")
+    return "\n".join(lines) + "\n"
+
+
+def _print_summary(result: Summary) -> None:
+    if result.by == "relation":
+        table = Table(
+            "code",
+            "label",
+            *RELATION_COLUMNS,
+            title=f"Coded segments (transcripts) by relation, {result.level} level, {result.status}",
+        )
+        for code_id in result.code_ids():
+            label = result.label(code_id)
+            cells = []
+            for r in RELATION_COLUMNS:
+                cell = result.cell(r, code_id)
+                cells.append(f"{cell.segments} ({cell.transcripts})" if cell.segments else "")
+            table.add_row(code_id, label, *cells)
+        totals = [
+            f"{result.relations[r].total.segments} ({result.relations[r].total.transcripts})"
+            for r in RELATION_COLUMNS
+        ]
+        table.add_row("[bold]all[/]", "", *totals)
+        console.print(table)
+        return
+    for rel in RELATION_COLUMNS:
+        rs = result.relations[rel]
+        if not rs.codes:
+            continue
+        table = Table(
+            "code", "label", "total", *result.columns,
+            title=f"{rel}: coded segments by {'municipality' if result.by == 'case' else 'role group'}",
+        )  # fmt: skip
+        for c in rs.codes:
+            cells = [
+                str(c.breakdown[k].segments) if k in c.breakdown else "" for k in result.columns
+            ]
+            table.add_row(c.code_id, c.label, str(c.total.segments), *cells)
+        console.print(table)
+
+
+@app.command("summary")
+def summary_cmd(
+    ctx: typer.Context,
+    by: str = typer.Option("relation", "--by", help="relation, case (municipality) or role."),
+    level: str = typer.Option("question", "--level", help=_LEVEL_HELP),
+    status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or md."),
+) -> None:
+    """What the interviews say per relation: coded segments, codings, transcripts,
+    municipalities and speakers behind each code.
+
+    A coding counts for its code and for the question and section above it. Its relation is its
+    own, else its code's (C13 politicians, C14 ceo, C15 units), else "none". JSON has one key per
+    relation (politicians, ceo, units, none) and `_meta`.
+    """
+    from coder.services import synthesis
+
+    if fmt not in ("table", "json", "md"):
+        raise UsageError(f"unknown format {fmt!r} (table, json or md)")
+    result = synthesis.summary(state(ctx).store(), level=level, by=by, status=status, coder=coder)
+    if fmt == "json":
+        print_json(result.to_json())
+    elif fmt == "md":
+        typer.echo(_summary_markdown(result), nl=False)
+    else:
+        _print_summary(result)
+
+
+@app.command("contrast")
+def contrast_cmd(
+    ctx: typer.Context,
+    group_a: str = typer.Option("Hamar", "--group-a", help="Municipalities, comma-separated."),
+    group_b: str | None = typer.Option(
+        None,
+        "--group-b",
+        help="Municipalities, comma-separated (default: the two-level ones present, "
+        "Arendal, Stord, Flora, Kongsvinger).",
+    ),
+    level: str = typer.Option("question", "--level", help=_LEVEL_HELP),
+    status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
+    as_json: bool = typer.Option(False, "--json", help="Rows and the note as JSON."),
+) -> None:
+    """Compare two groups of municipalities (default: Hamar's sector model against the four
+    two-level municipalities) per relation and code.
+
+    share = coded segments / informant segments of the group; diff = share A - share B;
+    z = two-proportion z (pooled). Segments of one interview are clustered, so use z to rank
+    differences, not as a significance test.
+    """
+    from coder.services import synthesis
+
+    result = synthesis.contrast(
+        state(ctx).store(),
+        _split(group_a),
+        _split(group_b) or None,
+        level=level,
+        status=status,
+        coder=coder,
+    )
+    if as_json:
+        print_json(
+            {
+                "group_a": list(result.group_a),
+                "group_b": list(result.group_b),
+                "a_segments_total": result.a_base,
+                "b_segments_total": result.b_base,
+                "note": result.note,
+                "rows": [asdict(r) for r in result.rows],
+            }
+        )
+        return
+    a, b = "+".join(result.group_a), "+".join(result.group_b)
+    table = Table(
+        "relation", "code", "label", f"{a} n", f"{a} share", f"{b} n", f"{b} share", "diff", "z",
+        title=f"{a} ({result.a_base} segments) vs {b} ({result.b_base} segments)",
+    )  # fmt: skip
+    for r in result.rows:
+        table.add_row(
+            r.relation,
+            r.code_id,
+            r.label,
+            str(r.a_segments),
+            f"{r.a_share:.1%}",
+            str(r.b_segments),
+            f"{r.b_share:.1%}",
+            f"{r.difference:+.1%}",
+            f"{r.z:+.2f}",
+        )
+    console.print(table)
+    console.print(f"[dim]{result.note}[/]", highlight=False)
+
+
+@app.command("cooccur")
+def cooccur_cmd(
+    ctx: typer.Context,
+    level: str = typer.Option("question", "--level", help=_LEVEL_HELP),
+    window: int = typer.Option(
+        0, "--window", "-k", help="0 = same segment; k = within +-k segments."
+    ),
+    relation: str | None = typer.Option(None, "--relation", help="Only codings of this relation."),
+    status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
+    min_count: int = typer.Option(1, "--min", help="Leave out pairs seen fewer times."),
+    top: int = typer.Option(30, "--top", help="Show at most this many pairs."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Which codes occur together: in the same segment, or within +-k segments of a transcript.
+
+    count = segments coded with either code whose window holds both; jaccard = count divided by
+    the segments coded with either.
+    """
+    from coder.services import synthesis
+
+    pairs = synthesis.cooccurrence(
+        state(ctx).store(),
+        level=level,
+        window=window,
+        relation=relation,
+        status=status,
+        coder=coder,
+        min_count=min_count,
+    )[:top]
+    if as_json:
+        print_json([asdict(p) for p in pairs])
+        return
+    table = Table("code A", "code B", "count", "jaccard", "A segments", "B segments",
+                  title=f"Co-occurrence, {level} level, window {window}")  # fmt: skip
+    for p in pairs:
+        table.add_row(
+            p.a, p.b, str(p.count), f"{p.jaccard:.2f}", str(p.a_segments), str(p.b_segments)
+        )
+    console.print(table)
+
+
+@app.command("terms")
+def terms_cmd(
+    ctx: typer.Context,
+    relation: str | None = typer.Option(None, "--relation", help="politicians, ceo or units."),
+    top: int = typer.Option(20, "--top", help="Terms per relation."),
+    status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
+    prior: float = typer.Option(
+        1000.0, "--prior", help="alpha0: the prior's weight in pseudo-counts."
+    ),
+    simple: bool = typer.Option(
+        False, "--simple", help="Word forms instead of the spaCy pipeline's lemmas."
+    ),
+    pseudonymise: bool = typer.Option(
+        False, "--pseudonymise", help="Leave out terms that are person names."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Distinctive terms per relation: weighted log-odds with an informative Dirichlet prior
+    (Monroe, Colaresi and Quinn 2008, "Fightin' Words").
+
+    For each relation, the informant segments coded with it are set against the segments of the
+    other two relations. For a term w with counts y (this relation) and y' (the others), group
+    sizes n and n', and prior a_w = alpha0 x (share of w in all coded text):
+    delta = log((y + a_w)/(n + alpha0 - y - a_w)) - log((y' + a_w)/(n' + alpha0 - y' - a_w)),
+    var = 1/(y + a_w) + 1/(y' + a_w), z = delta / sqrt(var). The prior pulls rare words towards
+    zero; z ranks words by how surely they mark the relation (|z| > 2 is clear). Terms are
+    lemmas of nouns, proper nouns, adjectives and verbs from the Norwegian pipeline (stop words
+    and punctuation dropped) plus multi-word noun chunks when the pipeline parses.
+    """
+    from coder.analysis.terms import simple_analyzer
+    from coder.services import synthesis
+
+    store = state(ctx).store()
+    result = synthesis.terms(
+        store,
+        relation=relation,
+        top=top,
+        status=status,
+        coder=coder,
+        prior_scale=prior,
+        analyzer=simple_analyzer if simple else None,
+        pseudonymiser=synthesis.build_pseudonymiser(store, use_ner=False) if pseudonymise else None,
+    )
+    if as_json:
+        print_json({rel: [asdict(t) for t in items] for rel, items in result.items()})
+        return
+    for rel, items in result.items():
+        table = Table("term", "z", "delta", "here", "elsewhere", title=f"Distinctive terms: {rel}")
+        for t in items:
+            table.add_row(t.term, f"{t.z:.2f}", f"{t.delta:.3f}", str(t.count), str(t.rest))
+        console.print(table)
+
+
+@app.command("quotes")
+def quotes_cmd(
+    ctx: typer.Context,
+    relation: str | None = typer.Option(
+        None, "--relation", help="politicians, ceo, units or none."
+    ),
+    code: str | None = typer.Option(None, "--code", help="A code and everything below it."),
+    case: str | None = typer.Option(None, "--case", help="Only this municipality."),
+    role: str | None = typer.Option(None, "--role", help="Only this role group."),
+    status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
+    level: str | None = typer.Option(
+        None, "--level", help="Group quotes by section/question/item instead of their own code."
+    ),
+    per_code: int | None = typer.Option(None, "--per-code", help="At most n quotes per code."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="docx, md, csv or xlsx (default: the output's extension)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Output file (md and csv may go to standard output)."
+    ),
+    pseudonymise: bool = typer.Option(
+        False, "--pseudonymise", help="Replace person names by role labels or [Person n]."
+    ),
+    key: Path | None = typer.Option(
+        None, "--key", help="Also write the pseudonym key (JSON, 0600) to this separate file."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
+    no_ner: bool = typer.Option(
+        False, "--no-ner", help="Pseudonymise by participant lists and name rules only."
+    ),
+) -> None:
+    """Export representative quotes (accepted first, then by score and readable length),
+    grouped by relation and code, with municipality, role group, transcript and segment."""
+    from coder.services import synthesis
+
+    store = state(ctx).store()
+    kind = (fmt or (output.suffix.lstrip(".") if output else "md")).lower()
+    if output is None:
+        if kind not in ("md", "csv"):
+            raise UsageError(f"--format {kind} needs --output")
+        if key is not None:
+            raise UsageError("--key needs --output")
+        from coder.export.quotes import quotes_csv, quotes_markdown
+
+        items = synthesis.quotes(
+            store, relation=relation, code=code, case=case, role=role, status=status,
+            coder=coder, per_code=per_code, level=level,
+        )  # fmt: skip
+        if pseudonymise:
+            ps = synthesis.build_pseudonymiser(
+                store, ner_texts=[q.text for q in items], use_ner=not no_ner
+            )
+            items = [synthesis.pseudonymise_quote(q, ps) for q in items]
+        typer.echo(quotes_markdown(items) if kind == "md" else quotes_csv(items), nl=False)
+        return
+    with err_console.status("exporting quotes", spinner="dots"):
+        result = synthesis.export_quotes(
+            store, output, kind, relation=relation, code=code, case=case, role=role,
+            status=status, coder=coder, per_code=per_code, level=level,
+            pseudonymise=pseudonymise, key_path=key, force=force, use_ner=not no_ner,
+        )  # fmt: skip
+    console.print(f"wrote {result.quotes} quotes to {result.path}", highlight=False)
+    if result.key_path:
+        console.print(f"wrote the pseudonym key ({result.pseudonyms} names) to {result.key_path}")
+
+
+@app.command("report")
+def report_cmd(
+    ctx: typer.Context,
+    output: Path = typer.Option(..., "--output", "-o", help="The .docx file to write."),
+    pseudonymise: bool = typer.Option(
+        False, "--pseudonymise", help="Replace person names by role labels or [Person n]."
+    ),
+    key: Path | None = typer.Option(None, "--key", help="Write the pseudonym key here (0600)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
+    level: str = typer.Option("question", "--level", help=_LEVEL_HELP),
+    status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
+    quotes_per_code: int = typer.Option(3, "--quotes-per-code", help="Quotes per code."),
+    top_terms: int = typer.Option(15, "--top-terms", help="Distinctive terms per relation."),
+    no_ner: bool = typer.Option(False, "--no-ner", help="Pseudonymise without the NER."),
+) -> None:
+    """A Word report with one chapter per relation: summary table, chart of codes by
+    municipality, distinctive terms, and quotes with attribution."""
+    from coder.services import synthesis
+
+    with err_console.status("building the report", spinner="dots"):
+        result = synthesis.export_report(
+            state(ctx).store(), output, pseudonymise=pseudonymise, key_path=key, force=force,
+            level=level, status=status, coder=coder, quotes_per_code=quotes_per_code,
+            top_terms=top_terms, use_ner=not no_ner,
+        )  # fmt: skip
+    console.print(f"wrote the report ({result.quotes} quotes) to {result.path}", highlight=False)
+    if result.key_path:
+        console.print(f"wrote the pseudonym key ({result.pseudonyms} names) to {result.key_path}")
+
+
+def _register_under_export() -> None:
+    """`coder export quotes` and `coder export report` are the same commands as the top-level ones."""
+    from coder.cli.export_group import export_app
+
+    export_app.command("quotes")(quotes_cmd)
+    export_app.command("report")(report_cmd)
+
+
+_register_under_export()

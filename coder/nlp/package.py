@@ -1,0 +1,97 @@
+"""Turning a trained spaCy folder into the shipped pipeline: rule layer, meta, no junk."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+from coder import __version__
+
+log = logging.getLogger(__name__)
+
+LICENSE_NOTE = (
+    "Weights trained on the Norwegian Dependency Treebank (Bokmål) with NorNE entity "
+    "annotations; the annotations are CC0 1.0 (National Library of Norway, LTG/UiO, "
+    "Schibsted). The corpus texts are third-party works and are not shipped."
+)
+SOURCES = [
+    {
+        "name": "Norwegian Dependency Treebank (NDT) 1.0, Bokmål, with NorNE named entities",
+        "url": "https://www.nb.no/sprakbanken/en/resource-catalogue/oai-nb-no-sbr-10/",
+        "license": "CC0 1.0 (annotations)",
+        "author": "Språkbanken, National Library of Norway; LTG, University of Oslo",
+    }
+]
+
+
+def package_pipeline(
+    best: Path,
+    dest: Path,
+    dev_dir: Path | None = None,
+    train_dir: Path | None = None,
+    ner_from: Path | None = None,
+) -> Path:
+    """Write ``dest`` from the trained folder ``best``: the NER weights from ``ner_from``
+    (its best checkpoint) if given, the lemma rule layer (its table from ``train_dir``),
+    senter disabled (the parser splits sentences), and meta with dev scores."""
+    import spacy
+
+    import coder.nlp.lemmas  # noqa: F401 - registers the factory
+    from coder.nlp.lemmas import FACTORY, build_noun_table, inflection_endings
+    from coder.nlp.ndt import docs_from_files, ndt_files
+
+    nlp = spacy.load(best)
+    if ner_from is not None:
+        nlp.get_pipe("ner").from_disk(ner_from, exclude=["vocab"])
+    training_data = "NDT Bokmål train split with NorNE entities"
+    if FACTORY not in nlp.pipe_names:
+        fixer = nlp.add_pipe(FACTORY, name=FACTORY, after="lemmatizer")
+        if train_dir is not None:
+            docs = list(docs_from_files(nlp.vocab, ndt_files(train_dir)))
+            forms = build_noun_table(docs)
+            fixer.set_table(forms, inflection_endings(forms))
+            sents = sum(len(list(d.sents)) for d in docs)
+            words = sum(len(d) for d in docs)
+            training_data += f" ({train_dir.name}/: {sents:,} sentences, {words:,} words)"
+    if "senter" in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.disable_pipe("senter")
+    meta: dict[str, Any] = dict(nlp.meta)
+    meta.update(
+        {
+            "name": "coder_sm",
+            "version": __version__,
+            "description": "Norwegian Bokmål pipeline for coder: tagging, morphology, "
+            "lemmas, dependencies, sentences and NorNE entities (CNN, CPU).",
+            "author": "coder developers",
+            "license": LICENSE_NOTE,
+            "sources": SOURCES,
+            "training_data": training_data,
+        }
+    )
+    if dev_dir is not None and dev_dir.is_dir():
+        from coder.nlp.evaluate import evaluate_folder
+
+        scores = evaluate_folder(nlp, dev_dir)
+        meta["performance"] = {k: round(v, 4) for k, v in scores.as_dict().items()}
+        meta["performance"]["evaluated_on"] = f"NDT Bokmål {dev_dir.name}/ split"
+    nlp.meta.clear()
+    nlp.meta.update(meta)
+    if dest.exists():
+        shutil.rmtree(dest)
+    nlp.to_disk(dest)
+    _clean_config(dest / "config.cfg")
+    return dest
+
+
+def _clean_config(path: Path) -> None:
+    """Drop paths and training-only callbacks so the folder loads anywhere."""
+    from spacy.util import load_config
+
+    cfg = load_config(path, interpolate=False)
+    for key in ("train", "dev"):
+        cfg["paths"][key] = None
+    cfg["training"]["before_update"] = None
+    cfg["training"]["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
+    cfg.to_disk(path)

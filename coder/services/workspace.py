@@ -1,0 +1,225 @@
+"""Use cases of the coding workspace: the Coding screen's data, pending and applied codes, autocoding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from coder.domain import (
+    CaseInfo,
+    CodingInfo,
+    CodingOrigin,
+    CodingStatus,
+    MemoInfo,
+    ParticipantInfo,
+    Relation,
+    SegmentInfo,
+)
+from coder.errors import UsageError
+from coder.services.catalog import TranscriptProgress, TranscriptView, transcript_progress
+from coder.store.codings import CodingRepo
+from coder.store.db import Store
+from coder.store.transcripts import TranscriptRepo
+
+
+def _key(c: CodingInfo) -> tuple[int, str, int | None, int | None]:
+    return (c.segment_id, c.code_id, c.span_start, c.span_end)
+
+
+def pending_for(codings: Iterable[CodingInfo], coder: str) -> list[CodingInfo]:
+    """Suggestions `coder` has still to decide: their own, or others' they have no coding for yet.
+
+    Best score first; one entry per (segment, code, span).
+    """
+    items = list(codings)
+    decided = {
+        _key(c) for c in items if c.coder == coder and c.status is not CodingStatus.SUGGESTED
+    }
+    seen: set[tuple[int, str, int | None, int | None]] = set()
+    out: list[CodingInfo] = []
+    ordered = sorted(items, key=lambda c: (c.coder != coder, -(c.score or 0.0), c.id))
+    for c in ordered:
+        k = _key(c)
+        if c.status is CodingStatus.SUGGESTED and k not in decided and k not in seen:
+            seen.add(k)
+            out.append(c)
+    out.sort(key=lambda c: (-(c.score or 0.0), c.code_id))
+    return out
+
+
+def applied_for(codings: Iterable[CodingInfo], coder: str) -> list[CodingInfo]:
+    """Accepted codings on a segment: `coder`'s own first, then other coders'."""
+    acc = [c for c in codings if c.status is CodingStatus.ACCEPTED]
+    return sorted(acc, key=lambda c: (c.coder != coder, c.span_start or -1, c.code_id, c.coder))
+
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+def autocode_available() -> bool:
+    try:
+        from coder.services.autocode import autocode  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def autocode_transcripts(
+    store: Store,
+    transcript_ids: list[int],
+    *,
+    coder: str,
+    progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> str:
+    """Run the tagging service over transcripts; returns a one-line summary of what it stored.
+
+    `progress(done, total, name)` counts segments; `should_stop()` is checked between segments
+    and stops cleanly (what was committed stays).
+    """
+    try:
+        from coder.services.autocode import autocode  # type: ignore[import-not-found]
+    except ImportError as exc:
+        raise UsageError("autocoding is not available in this build") from exc
+    report = autocode(store, coder, transcript_ids, progress=progress, cancel=should_stop)
+    stored = getattr(report, "stored", 0)
+    done = getattr(report, "transcripts", len(transcript_ids))
+    skipped = getattr(report, "skipped_transcripts", 0)
+    verb = "cancelled after storing" if getattr(report, "cancelled", False) else "stored"
+    extra = f", {skipped} already up to date" if skipped else ""
+    return f"autocoding {verb} {stored} suggestion(s) in {done} transcript(s){extra}"
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryOverview:
+    """The Library screen's data: municipalities, transcripts with progress, participants."""
+
+    cases: list[CaseInfo]
+    transcripts: list[TranscriptProgress]
+    participants: dict[int, list[ParticipantInfo]]  # by transcript id
+
+
+def library_overview(store: Store, *, coder: str | None = None) -> LibraryOverview:
+    progress = transcript_progress(store, coder=coder)
+    with store.session() as s:
+        repo = TranscriptRepo(s)
+        cases = repo.list_cases()
+        parts = {p.transcript.id: repo.participants(p.transcript.id) for p in progress}
+    return LibraryOverview(cases=cases, transcripts=progress, participants=parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentState:
+    """A segment's codings (everyone's) and memos, reloaded after a coding action on it."""
+
+    segment_id: int
+    codings: list[CodingInfo]
+    memos: list[MemoInfo]
+
+
+def segment_state(store: Store, segment_id: int) -> SegmentState:
+    with store.session() as s:
+        repo = CodingRepo(s)
+        codings = repo.for_segments([segment_id])
+        memos = repo.memos(segment_ids=[segment_id])
+    return SegmentState(segment_id, codings, memos)
+
+
+def coding_view(store: Store, transcript_id: int) -> TranscriptView:
+    """What the Coding screen shows of a transcript, read with column queries (no ORM objects).
+
+    The same data as `catalog.transcript_view` (everyone's codings, segment memos) except the
+    codings' timestamps, which the screen does not show; loaded fast enough to open a
+    50,000-word transcript in a fraction of a second.
+    """
+    from sqlalchemy import select
+
+    from coder.store.models import Coding, Segment
+
+    with store.session() as s:
+        repo = TranscriptRepo(s)
+        info = repo.get(transcript_id)
+        text = repo.text(transcript_id)
+        participants = repo.participants(transcript_id)
+        groups = {p.id: (p.label, p.role_group) for p in participants}
+        seg_rows = s.execute(
+            select(
+                Segment.id,
+                Segment.ordinal,
+                Segment.start_offset,
+                Segment.end_offset,
+                Segment.participant_id,
+                Segment.start_ms,
+                Segment.end_ms,
+            )
+            .where(Segment.transcript_id == transcript_id)
+            .order_by(Segment.ordinal)
+        ).all()
+        coding_rows = s.execute(
+            select(
+                Coding.id,
+                Coding.segment_id,
+                Coding.code_id,
+                Coding.coder,
+                Coding.origin,
+                Coding.status,
+                Coding.relation,
+                Coding.span_start,
+                Coding.span_end,
+                Coding.score,
+                Coding.evidence,
+                Coding.version,
+            )
+            .join(Segment, Coding.segment_id == Segment.id)
+            .where(Segment.transcript_id == transcript_id)
+            .order_by(Coding.segment_id, Coding.score.desc(), Coding.id)
+        ).all()
+        memos = CodingRepo(s).memos(transcript_id=transcript_id)
+    segments = []
+    for sid, ordinal, start, end, pid, start_ms, end_ms in seg_rows:
+        label, group = groups.get(pid, (None, None)) if pid is not None else (None, None)
+        segments.append(
+            SegmentInfo(
+                id=sid,
+                transcript_id=transcript_id,
+                ordinal=ordinal,
+                start=start,
+                end=end,
+                text=text[start:end],
+                participant_id=pid,
+                speaker=label,
+                role_group=group,
+                start_ms=start_ms,
+                end_ms=end_ms,
+            )
+        )
+    codings: dict[int, list[CodingInfo]] = {}
+    for r in coding_rows:
+        codings.setdefault(r.segment_id, []).append(
+            CodingInfo(
+                id=r.id,
+                segment_id=r.segment_id,
+                code_id=r.code_id,
+                coder=r.coder,
+                origin=CodingOrigin(r.origin),
+                status=CodingStatus(r.status),
+                relation=Relation(r.relation) if r.relation else None,
+                span_start=r.span_start,
+                span_end=r.span_end,
+                score=r.score,
+                evidence=tuple(r.evidence or ()),
+                version=r.version,
+            )
+        )
+    by_segment: dict[int, list[MemoInfo]] = {}
+    for m in memos:
+        if m.segment_id is not None:
+            by_segment.setdefault(m.segment_id, []).append(m)
+    return TranscriptView(
+        transcript=info,
+        text=text,
+        participants=participants,
+        segments=segments,
+        codings=codings,
+        memos=by_segment,
+    )

@@ -1,0 +1,178 @@
+"""Recognising the interview guide's questions in interviewer turns, paraphrased or partial.
+
+Interviewers rarely read the guide aloud: they shorten, reorder and add small talk. A turn is
+compared with every section, question and item text of the codebook by rapidfuzz measures on
+content words (token_set_ratio, which forgives extra words; partial_ratio, which finds a short
+guide text inside a long turn; token_sort_ratio, which keeps long turns from matching every
+short item), vectorised with `process.cdist`. The best guide code above a threshold becomes the
+context for the answers that follow, until the next recognised question.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from coder.codebook.model import Codebook
+from coder.domain import CodeKind
+from coder.tagging.normalise import STOPWORDS, candidates, words
+
+# Words in nearly every guide question: they say nothing about which one is asked.
+GENERIC = frozenset(
+    [
+        "stab",
+        "støtte",
+        "stabs",
+        "støttefunksjonene",
+        "støttefunksjoner",
+        "stabsfunksjonene",
+        "funksjonene",
+        "støttemodellen",
+        "stab/støtte",
+        "tonivåmodell",
+        "tonivåmodellen",
+        "når",
+        "gjelder",
+        "forhold",
+        "forhold",
+        "kommunen",
+        "dere",
+        "tror",
+        "synes",
+        "opplever",
+        "oppleve",
+        "fungerer",
+        "fungere",
+    ]
+)
+QUESTION_KINDS = (CodeKind.SECTION, CodeKind.QUESTION, CodeKind.ITEM)
+MIN_SCORE = 55.0  # a turn matching no guide text this well is not a guide question
+
+
+def content(text: str) -> str:
+    """The content words of a text, in order, lowercased (for fuzzy comparison)."""
+    return " ".join(w for w in words(text.replace("/", " ")) if w not in STOPWORDS)
+
+
+def _stems(text: str) -> list[frozenset[str]]:
+    """Candidate forms per content word (generic guide words left out)."""
+    return [
+        frozenset(candidates(w)[:3])
+        for w in dict.fromkeys(content(text).split())
+        if w not in GENERIC
+    ]
+
+
+@lru_cache(maxsize=50_000)
+def _substrings(form: str, minimum: int = 5) -> frozenset[str]:
+    """All substrings of at least `minimum` letters (compound parts), for containment tests."""
+    n = len(form)
+    return frozenset(form[i:j] for i in range(n) for j in range(i + minimum, n + 1))
+
+
+class _CoverageIndex:
+    """Which guide words a turn contains, compounds counting both ways (``utvikles videre``
+    covers ``videreutvikles``, ``modellen`` covers ``organisasjonsmodellen``).
+
+    Inverted indexes from forms and compound parts to (guide text, word) pairs make a turn
+    cost a few dictionary lookups instead of a loop over every guide word.
+    """
+
+    def __init__(self, guides: list[list[frozenset[str]]]) -> None:
+        self.forms: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        self.parts: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        self.long: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        self.words = np.array([max(1, len(g)) for g in guides], dtype=float)
+        self.empty = np.array([not g for g in guides])
+        for c, guide in enumerate(guides):
+            for w, forms in enumerate(guide):
+                for f in forms:
+                    self.forms[f].add((c, w))
+                    if len(f) >= 5:
+                        self.long[f].add((c, w))
+                        for part in _substrings(f):
+                            self.parts[part].add((c, w))
+
+    def coverage(self, turn: list[frozenset[str]]) -> np.ndarray:
+        """Share of each guide text's content words found in the turn."""
+        flat = frozenset().union(*turn) if turn else frozenset()
+        hits: set[tuple[int, int]] = set()
+        for f in flat:
+            hits |= self.forms.get(f, set())
+            if len(f) >= 5:
+                hits |= self.parts.get(f, set())  # the turn word is part of a guide compound
+                for part in _substrings(f):
+                    hits |= self.long.get(part, set())  # a guide word is part of the turn word
+        counts = np.zeros(len(self.words))
+        for c, _ in hits:
+            counts[c] += 1
+        cover = counts / self.words
+        cover[self.empty] = 0.0
+        return cover
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionMatch:
+    code_id: str
+    score: float  # 0-100
+
+    def evidence(self) -> str:
+        return f"question:{self.code_id} ({self.score:.0f})"
+
+
+class QuestionMatcher:
+    """Scores a turn against the guide's texts; `best(text)` is the likeliest guide code."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.ids: list[str] = []
+        texts: list[str] = []
+        stems: list[list[frozenset[str]]] = []
+        for code in codebook:
+            if code.kind not in QUESTION_KINDS or not code.text.strip():
+                continue
+            self.ids.append(code.id)
+            texts.append(content(code.text))
+            stems.append(_stems(code.text))
+        self.texts = texts
+        self.cover = _CoverageIndex(stems)
+        self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
+
+    def scores(self, text: str) -> np.ndarray:
+        """A 0-100 score per guide code (order of `self.ids`)."""
+        turn = content(text)
+        if not turn or not self.texts:
+            return np.zeros(len(self.ids))
+        ts = process.cdist([turn], self.texts, scorer=fuzz.token_set_ratio)[0]
+        pr = process.cdist([turn], self.texts, scorer=fuzz.partial_ratio)[0]
+        so = process.cdist([turn], self.texts, scorer=fuzz.token_sort_ratio)[0]
+        cover = self.cover.coverage(_stems(text))
+        n_turn = max(1, len(turn.split()))
+        # token_set_ratio says 100 whenever the guide text's words are a subset of the turn's;
+        # for one- or two-word guide texts in a long turn that is no evidence, so damp by length.
+        short = np.minimum(1.0, (self.lengths + 2) / n_turn)
+        fuzzy = 0.45 * ts * (0.4 + 0.6 * short) + 0.25 * pr * short + 0.30 * so
+        return 0.6 * fuzzy + 40.0 * cover * np.minimum(1.0, (self.lengths + 3) / n_turn)
+
+    def best(self, text: str, *, minimum: float = MIN_SCORE) -> QuestionMatch | None:
+        sc = self.scores(text)
+        if not len(sc):
+            return None
+        i = int(np.argmax(sc))
+        if sc[i] < minimum:
+            return None
+        return QuestionMatch(self.ids[i], float(sc[i]))
+
+    def ranked(self, text: str, n: int = 3) -> list[QuestionMatch]:
+        sc = self.scores(text)
+        order = np.argsort(-sc)[:n]
+        return [QuestionMatch(self.ids[i], float(sc[i])) for i in order]
+
+
+def looks_like_question(text: str) -> bool:
+    """A short paragraph ending in a question mark (for transcripts with no speaker labels)."""
+    stripped = text.strip()
+    return stripped.endswith("?") and len(stripped.split()) <= 60

@@ -1,0 +1,479 @@
+"""The suggester: codes and relations for each segment of a transcript, with scores and evidence.
+
+Signals, each reported as evidence and combined into a score in [0, 1]:
+
+* lexicon hits of the code (lemmas, phrases, compounds, typos), saturating with their weight;
+* the guide question the interviewer last asked (fuzzy match on the question texts plus the
+  lexicon of the question turn), which favours that code, its sub-items and its parent;
+* the relation the passage is about (relation words near staff/support words, the speaker's
+  role group, the question's relation), which favours codes of that relation (C13 for
+  politicians, C14 for the ceo level, C15 for units);
+* optionally what the project learned from earlier decisions (`learn.LearnedModel`) and a
+  sentence-embedding similarity (`embeddings`), both opt-in.
+
+Scores combine as a noisy-or (each signal can only add belief) followed by a relation factor.
+The spaCy pipeline is a parameter: the caller decides which model runs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from coder.codebook.model import Codebook
+from coder.domain import CodeKind, Relation, RoleGroup
+from coder.tagging.lexicon import Hit, LexiconIndex, Word, doc_words
+from coder.tagging.normalise import STOPWORDS
+from coder.tagging.questions import QuestionMatcher, looks_like_question
+from coder.tagging.relations import RelationScorer
+
+LEX_RATE = 0.9  # lexicon weight -> belief: 1 - exp(-rate * weight)
+LEX_CAP = 0.85
+QUESTION_CAP = 0.7
+CHILD_SHARE = 0.55  # context on a question also supports its items, somewhat less
+PARENT_SHARE = 0.45
+CONTEXT_DECAY = 0.93  # per answer after the question
+CONTEXT_FLOOR = 0.5
+QUESTION_MIN = 0.36
+TIE_MARGIN = 0.04
+CONTINUITY = 0.5  # weight of the previous answer's relation (same question, same topic)
+PARALLEL_MARGIN = 0.08  # a version of a parallel item must lead by this much to be chosen  # combined question score below this: not a guide question
+MIN_REPORTED = 0.02
+SECTION_FACTOR = 0.6
+MAX_CODES = 15  # codes listed per segment (the rest score too low to be worth reading)
+_RELATIONS = list(Relation)
+PREFER_BLOCK = False  # set by the experiment below  # codes below this are not listed at all
+SKIP_KINDS = (CodeKind.RELATION,)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentInput:
+    """One segment to tag: its text, offsets, speaker label and role group if known."""
+
+    text: str
+    start: int = 0
+    end: int = 0
+    speaker: str | None = None
+    role: RoleGroup | None = None
+    segment_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSuggestion:
+    code: str
+    score: float
+    evidence: tuple[str, ...]
+    relation: Relation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationScore:
+    relation: Relation
+    score: float
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSuggestions:
+    """What the tagger proposes for one segment (codes and relations, best first)."""
+
+    index: int
+    start: int
+    end: int
+    speaker: str | None
+    role: RoleGroup | None
+    relations: tuple[RelationScore, ...]
+    codes: tuple[CodeSuggestion, ...]
+    question: str | None = None  # the guide code this turn asks, for interviewer turns
+    segment_id: int | None = None
+
+    @property
+    def relation(self) -> Relation | None:
+        """The best relation, or None when no relation has any evidence."""
+        return (
+            self.relations[0].relation if self.relations and self.relations[0].score > 0 else None
+        )
+
+    def top(self, n: int | None) -> SegmentSuggestions:
+        if n is None:
+            return self
+        return SegmentSuggestions(
+            self.index,
+            self.start,
+            self.end,
+            self.speaker,
+            self.role,
+            self.relations,
+            self.codes[:n],
+            self.question,
+            self.segment_id,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "segment": self.index,
+            "start": self.start,
+            "end": self.end,
+            "speaker": self.speaker,
+            "relations": [
+                {"relation": r.relation.value, "score": round(r.score, 4)} for r in self.relations
+            ],
+            "codes": [
+                {"code": c.code, "score": round(c.score, 4), "evidence": list(c.evidence)}
+                for c in self.codes
+            ],
+        }
+
+
+@dataclass(slots=True)
+class _Context:
+    """The question being answered: code -> strength (0-1) and the evidence string."""
+
+    strengths: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    relation: Relation | None = None  # set only when the question's candidates agree on one
+    answers: int = 0
+    last: dict[Relation, float] = field(default_factory=dict)  # previous answer's relations
+
+    def best(self) -> tuple[str, float, Relation | None] | None:
+        if not self.strengths:
+            return None
+        code = max(self.strengths, key=lambda c: self.strengths[c])
+        return code, self.current(code), self.relation
+
+    def current(self, code: str) -> float:
+        s = self.strengths.get(code, 0.0)
+        return s * max(CONTEXT_FLOOR, CONTEXT_DECAY**self.answers)
+
+
+def features(words: Sequence[Word], lex: LexiconIndex) -> Counter[str]:
+    """Lemma features of a segment for learning: the lexicon form when one matches, else the lemma."""
+    out: Counter[str] = Counter()
+    for w in words:
+        if w.forms[0] in STOPWORDS or len(w.forms[0]) < 3 or not w.forms[0].isalpha():
+            continue
+        key = next((f for f in w.forms if f in lex.lemma_codes), None)
+        if key is None:
+            key = w.forms[1] if len(w.forms) > 1 else w.forms[0]
+        out[key] += 1
+    return out
+
+
+class Suggester:
+    """Proposes codes and relations for segments; holds compiled matchers (build once, reuse)."""
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        nlp: Any,
+        *,
+        model: Any | None = None,
+        embedder: Any | None = None,
+        batch_size: int = 64,
+    ) -> None:
+        self.codebook = codebook
+        self.nlp = nlp
+        self.lexicon = LexiconIndex(codebook)
+        self.questions = QuestionMatcher(codebook)
+        self.relations = RelationScorer(codebook)
+        self.model = model
+        self.embedder = embedder
+        self.batch_size = batch_size
+        self.code_ids = [c.id for c in codebook if c.kind not in SKIP_KINDS]
+        self._index = {c: i for i, c in enumerate(self.code_ids)}
+        self._children: dict[str, list[str]] = {
+            c: [d.id for d in codebook.descendants(c) if d.id in self._index] for c in self.code_ids
+        }
+        self._parent = {
+            c: codebook.get(c).parent
+            for c in self.code_ids
+            if codebook.get(c).parent in self._index
+        }
+        rels = [self.relations.relation_of(c) for c in self.code_ids]
+        self._rel_index = np.array([_RELATIONS.index(r) if r is not None else 3 for r in rels])
+        self._q_index = np.array([self._index[c] for c in self.questions.ids])
+        # A section with questions under it (A, B, C) is rarely the best code for a passage:
+        # the guide asks for the most specific fitting question; D and E have none.
+        self._level_factor = np.array(
+            [
+                SECTION_FACTOR
+                if codebook.get(c).kind is CodeKind.SECTION and self._children.get(c)
+                else 1.0
+                for c in self.code_ids
+            ]
+        )
+        # the guide question that stands for each relation (C13, C14, C15)
+        self._relation_question: dict[Relation, str] = {
+            c.relation: c.id
+            for c in codebook
+            if c.kind is CodeKind.QUESTION and c.relation is not None
+        }
+        self._code_vectors: np.ndarray | None = None
+        if embedder is not None:
+            self._code_vectors = embedder.codes(codebook, self.code_ids)
+
+    # -- public ---------------------------------------------------------------------------
+
+    def suggest(
+        self, segments: Sequence[SegmentInput], *, top: int | None = None
+    ) -> list[SegmentSuggestions]:
+        """Suggestions for a transcript's segments, in order (question context runs along)."""
+        return [s.top(top) for s in self.iter_suggest(segments)]
+
+    def iter_suggest(
+        self,
+        segments: Iterable[SegmentInput],
+        *,
+        cancelled: Callable[[], bool] | None = None,
+        docs: Iterable[Any] | None = None,
+    ) -> Iterator[SegmentSuggestions]:
+        """Stream suggestions (parsed in batches with nlp.pipe); stops early when cancelled.
+
+        `docs` may give the segments already parsed (evaluation parses once, scores often).
+        """
+        ctx = _Context()
+        items = list(segments)
+        vectors: dict[int, np.ndarray] = {}
+        if self.embedder is not None and items:
+            # answers only: interviewer turns are matched against the guide, not embedded
+            answers = [i for i, s in enumerate(items) if not self._is_question(s)]
+            embedded = self.embedder.passages([items[i].text for i in answers])
+            vectors = {i: embedded[k] for k, i in enumerate(answers)}
+        if docs is None:
+            docs = self.nlp.pipe((s.text for s in items), batch_size=self.batch_size)
+        for i, (seg, doc) in enumerate(zip(items, docs, strict=True)):
+            if cancelled is not None and cancelled():
+                return
+            words = doc_words(doc)
+            yield self._one(i, seg, words, ctx, vectors.get(i))
+
+    def analyse_words(self, words: Sequence[Word]) -> tuple[list[Hit], Counter[str]]:
+        """Lexicon hits and learning features of a segment's words (for the learner)."""
+        return self.lexicon.match_words(words), features(words, self.lexicon)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _is_question(self, seg: SegmentInput) -> bool:
+        if seg.role is RoleGroup.INTERVIEWER:
+            return True
+        return seg.role is None and seg.speaker is None and looks_like_question(seg.text)
+
+    def _lexicon_scores(self, hits: Sequence[Hit]) -> tuple[np.ndarray, dict[str, list[Hit]]]:
+        weights = np.zeros(len(self.code_ids))
+        by_code: dict[str, list[Hit]] = {}
+        for h in hits:
+            for c in h.codes:
+                j = self._index.get(c)
+                if j is None:
+                    continue
+                weights[j] += h.weight
+                by_code.setdefault(c, []).append(h)
+        return LEX_CAP * (1.0 - np.exp(-LEX_RATE * weights)), by_code
+
+    def _relation_factor(self, rel_scores: dict[Relation, float]) -> np.ndarray:
+        top = max(rel_scores.values()) if rel_scores else 0.0
+        if top <= 0:
+            return np.ones(len(self.code_ids))
+        # one share per relation, and 1.0 (index 3) for codes without a relation
+        shares = np.array([*(rel_scores.get(r, 0.0) / top for r in _RELATIONS), 1.0])
+        return np.where(self._rel_index < 3, 0.3 + 0.7 * shares[self._rel_index], 1.0)
+
+    def _question(self, seg: SegmentInput, words: Sequence[Word], ctx: _Context) -> str | None:
+        """Update the context from an interviewer turn; the recognised guide code or None."""
+        fuzzy = self.questions.scores(seg.text) / 100.0
+        hits = self.lexicon.match_words(words)
+        lex, _ = self._lexicon_scores(hits)
+        q_ids = self.questions.ids
+        combined = fuzzy + 0.35 * lex[self._q_index]
+        rel_ev = self.relations.evidence(words, hits, None, None)
+        rel_scores = rel_ev.scores()
+        if max(rel_scores.values()) > 0:
+            factor = self._relation_factor(rel_scores)
+            combined *= 0.75 + 0.25 * factor[self._q_index]
+        best = int(np.argmax(combined)) if len(combined) else -1
+        if best < 0 or combined[best] < QUESTION_MIN:
+            return None
+        # Parallel items (C13c, C14c, C15c) often tie; the block the interview is in breaks it.
+        previous = {self.relations.relation_of(c) for c in ctx.strengths} - {None}
+        if previous:
+            close = combined >= combined[best] - TIE_MARGIN
+            for k in np.flatnonzero(close):
+                if self.relations.relation_of(q_ids[int(k)]) in previous:
+                    combined[k] += TIE_MARGIN / 2
+            best = int(np.argmax(combined))
+        top = combined[best]
+        strengths: dict[str, float] = {}
+        evidence: dict[str, str] = {}
+        for k in np.argsort(-combined)[:3]:
+            if combined[k] >= top - TIE_MARGIN:
+                code = q_ids[int(k)]
+                strengths[code] = min(1.0, (combined[k] - 0.25) / 0.35)
+                evidence[code] = f"question:{code} ({100 * fuzzy[k]:.0f})"
+        by_code = {c: float(combined[k]) for k, c in enumerate(q_ids)}
+        strengths, evidence, relation = self._resolve_parallel(
+            strengths, evidence, by_code, previous
+        )
+        ctx.relation = relation
+        ctx.strengths, ctx.evidence, ctx.answers, ctx.last = strengths, evidence, 0, {}
+        return max(strengths, key=lambda c: strengths[c])
+
+    def _parallel(self, code: str, rel: Relation) -> str | None:
+        """The same item asked about another relation (C13c -> C14c for the ceo level)."""
+        own = self._relation_question.get(self.relations.relation_of(code) or Relation.CEO)
+        other = self._relation_question.get(rel)
+        if own is None or other is None or not code.startswith(own):
+            return None
+        twin = other + code[len(own) :]
+        return twin if twin in self._index else None
+
+    def _resolve_parallel(
+        self,
+        strengths: dict[str, float],
+        evidence: dict[str, str],
+        combined: dict[str, float],
+        previous: set[Relation | None],
+    ) -> tuple[dict[str, float], dict[str, str], Relation | None]:
+        """Which relation's version of a question was asked (C13c, C14c or C15c).
+
+        A clear winner among the versions (its text or relation words match better) decides;
+        otherwise the interview's current block (the previous question's relation) does;
+        otherwise all versions stay open and each answer's own relation evidence picks one.
+        """
+        out: dict[str, float] = {}
+        why: dict[str, str] = {}
+        for code, st in strengths.items():
+            rel = self.relations.relation_of(code)
+            versions = [code]
+            if rel is not None:
+                twins = {r: t for r in Relation if (t := self._parallel(code, r))}
+                twins[rel] = code
+                ranked = sorted(twins.items(), key=lambda kv: -combined.get(kv[1], 0.0))
+                lead = combined.get(ranked[0][1], 0.0) - (
+                    combined.get(ranked[1][1], 0.0) if len(ranked) > 1 else 0.0
+                )
+                block = next(iter(previous)) if len(previous) == 1 else None
+                if len(ranked) == 1 or lead > PARALLEL_MARGIN:
+                    versions = [ranked[0][1]]
+                elif block in twins:
+                    versions = [twins[block]]  # type: ignore[index]
+                else:
+                    versions = [t for _, t in ranked]
+            for v in versions:
+                if st > out.get(v, 0.0):
+                    out[v] = st
+                    why[v] = evidence[code] if v == code else f"{evidence[code]}->{v}"
+        rels = {self.relations.relation_of(c) for c in out}
+        return out, why, (rels.pop() if len(rels) == 1 else None)
+
+    def _context_scores(self, ctx: _Context) -> tuple[np.ndarray, dict[str, str]]:
+        q = np.zeros(len(self.code_ids))
+        why: dict[str, str] = {}
+        for code, _ in ctx.strengths.items():
+            s = ctx.current(code)
+            ev = ctx.evidence[code]
+            targets = [(code, 1.0)] + [(d, CHILD_SHARE) for d in self._children.get(code, [])]
+            parent = self._parent.get(code)
+            if parent is not None:
+                targets.append((parent, PARENT_SHARE))
+            for c, share in targets:
+                j = self._index[c]
+                if s * share > q[j]:
+                    q[j] = s * share
+                    why[c] = ev
+        return QUESTION_CAP * q, why
+
+    def _one(
+        self,
+        i: int,
+        seg: SegmentInput,
+        words: Sequence[Word],
+        ctx: _Context,
+        vector: np.ndarray | None,
+    ) -> SegmentSuggestions:
+        if self._is_question(seg):
+            asked = self._question(seg, words, ctx)
+            return SegmentSuggestions(
+                i, seg.start, seg.end, seg.speaker, seg.role, (), (), asked, seg.segment_id
+            )
+        hits = self.lexicon.match_words(words)
+        lex, by_code = self._lexicon_scores(hits)
+        qctx, q_why = self._context_scores(ctx)
+        ctx.answers += 1
+        best_q = ctx.best()
+        feats = features(words, self.lexicon) if self.model is not None else Counter()
+
+        rel_ev = self.relations.evidence(words, hits, seg.role, best_q)
+        if self.model is not None:
+            for rel, (w, why) in self.model.relation_scores(feats).items():
+                if w > 0:
+                    rel_ev.add(rel, 1.5 * w, why)
+        for rel, sc in ctx.last.items():
+            if sc > 0:
+                rel_ev.add(rel, CONTINUITY * sc, f"previous:{rel.value}")
+        rel_scores = rel_ev.scores()
+        ctx.last = rel_scores
+
+        belief = 1.0 - (1.0 - lex) * (1.0 - qctx)
+        learned_why: dict[str, list[str]] = {}
+        if self.model is not None:
+            learned = np.zeros(len(self.code_ids))
+            for code, (score, why) in self.model.code_scores(feats, hits).items():
+                j = self._index.get(code)
+                if j is not None:
+                    learned[j] = score
+                    learned_why[code] = why
+            penalty = self.model.term_factors(by_code)
+            belief = 1.0 - (1.0 - belief * penalty(self.code_ids)) * (1.0 - learned)
+        emb = np.zeros(len(self.code_ids))
+        if vector is not None and self._code_vectors is not None:
+            sims = self._code_vectors @ vector
+            z = (sims - sims.mean()) / (sims.std() + 1e-9)
+            emb = np.clip((z - 1.0) / 3.0, 0.0, 0.6)
+            belief = 1.0 - (1.0 - belief) * (1.0 - emb)
+        scores = belief * self._relation_factor(rel_scores) * self._level_factor
+
+        order = np.argsort(-scores)
+        codes: list[CodeSuggestion] = []
+        for j in order[:MAX_CODES]:
+            sc = float(scores[j])
+            if sc < MIN_REPORTED:
+                break
+            c = self.code_ids[j]
+            ev: list[str] = []
+            for h in sorted(by_code.get(c, []), key=lambda h: -h.weight):
+                e = h.evidence()
+                if e not in ev:
+                    ev.append(e)
+            if c in q_why and qctx[j] > 0:
+                ev.append(q_why[c])
+            ev.extend(learned_why.get(c, []))
+            if emb[j] > 0:
+                ev.append(f"embedding:{emb[j]:.2f}")
+            rel = self.relations.relation_of(c)
+            if rel is not None and rel_scores.get(rel, 0) > 0:
+                ev.extend(x for x in rel_ev.reasons[rel][:2] if x.startswith("speaker:"))
+            codes.append(CodeSuggestion(c, round(sc, 4), tuple(ev), rel))
+        relations = tuple(
+            RelationScore(r, round(s, 4), tuple(rel_ev.reasons[r]))
+            for r, s in sorted(rel_scores.items(), key=lambda kv: -kv[1])
+        )
+        return SegmentSuggestions(
+            i,
+            seg.start,
+            seg.end,
+            seg.speaker,
+            seg.role,
+            relations,
+            tuple(codes),
+            None,
+            seg.segment_id,
+        )
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))

@@ -1,0 +1,510 @@
+"""The Coding screen: a transcript's segments, the focused segment's suggestions and codes, decisions."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Header, Static
+
+from coder.domain import CodingInfo, MemoInfo, Relation, RoleGroup, SegmentInfo
+from coder.errors import CoderError
+from coder.services import coding
+from coder.services.catalog import TranscriptView as TranscriptData
+from coder.services.workspace import applied_for, coding_view, pending_for, segment_state
+from coder.tui.screens.base import CoderScreen
+from coder.tui.theme import RELATION_SHORT, role_color, role_name
+from coder.tui.widgets.dialogs import CodePicker, MemoEditor, RelationPicker, TextPrompt
+from coder.tui.widgets.keybar import KeyBar
+from coder.tui.widgets.transcript import SegmentRow, TranscriptView
+
+DEFAULT_THRESHOLD = "0.70"
+
+
+class CodingScreen(CoderScreen):
+    TITLE = "Coding"
+    FOCUS_FIRST = "#transcript"
+    BINDINGS = [
+        Binding("a", "accept", "Accept", id="coding.accept"),
+        Binding("x,r", "reject", "Reject", id="coding.reject"),
+        Binding("A", "accept_above", "Accept ≥ score", id="coding.accept_above", show=False),
+        Binding("n", "next_pending(1)", "Next pending", id="coding.next_pending"),
+        Binding("N", "next_pending(-1)", "Prev pending", id="coding.prev_pending", show=False),
+        Binding("c", "code", "Code…", id="coding.code"),
+        Binding("R", "relation", "Relation…", id="coding.relation"),
+        Binding("d,delete", "remove", "Remove code", id="coding.remove", show=False),
+        Binding("m", "memo_segment", "Memo", id="coding.memo"),
+        Binding("M", "memo_coding", "Memo on code", id="coding.memo_coding", show=False),
+        Binding(
+            "right_square_bracket", "panel(1)", "Next code", id="coding.panel_next", show=False
+        ),
+        Binding(
+            "left_square_bracket", "panel(-1)", "Prev code", id="coding.panel_prev", show=False
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: TranscriptData | None = None
+        self.segments: list[SegmentInfo] = []
+        self.codings: dict[int, list[CodingInfo]] = {}
+        self.memos: dict[int, list[MemoInfo]] = {}
+        self.names: dict[int, str] = {}
+        self.panel_index = 0
+        self.loading: int | None = None
+        self._pending_open: tuple[int, int | None] | None = None
+        self._last_index: int | None = None
+        self._ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            Text("Open a transcript from the Library (key 1).", style="dim"), id="coding-title"
+        )
+        with Horizontal(id="coding-body"):
+            yield TranscriptView(id="transcript")
+            with Vertical(id="coding-side"):
+                yield Static(id="coding-panel")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.seen_version = self.coder_app.data_version
+        self.query_one(TranscriptView).focus()
+        self._ready = True
+        if self._pending_open is not None:
+            tid, seg = self._pending_open
+            self._pending_open = None
+            self.open_transcript(tid, seg)
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    # -- loading -----------------------------------------------------------------------------
+    def open_transcript(self, transcript_id: int, segment_id: int | None = None) -> None:
+        if not self._ready:
+            self._pending_open = (transcript_id, segment_id)
+            return
+        self.loading = transcript_id
+        self.load_transcript(transcript_id, segment_id, keep_position=False)
+
+    def refresh_data(self) -> None:
+        if self.data is not None:
+            self.load_transcript(self.data.transcript.id, None, keep_position=True)
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_transcript(self, tid: int, segment_id: int | None, keep_position: bool) -> None:
+        try:
+            data = coding_view(self.store, tid)
+        except CoderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        except Exception as exc:  # noqa: BLE001 - a worker must report, never crash the workspace
+            self.app.call_from_thread(self.coder_app.report_unexpected, exc)
+            return
+        self.app.call_from_thread(self._show, data, segment_id, keep_position)
+
+    def _show(self, data: TranscriptData, segment_id: int | None, keep_position: bool) -> None:
+        view = self.view
+        current = view.current.segment_id if keep_position and view.current else None
+        span = view.span if keep_position else None
+        self.data = data
+        self.segments = data.segments
+        self.codings = {k: list(v) for k, v in data.codings.items()}
+        self.memos = {k: list(v) for k, v in data.memos.items()}
+        self.names = {p.id: p.display_name for p in data.participants}
+        rows = [self._row(seg) for seg in self.segments]
+        target = segment_id or current
+        cursor = 0
+        if target is not None:
+            cursor = next((i for i, s in enumerate(self.segments) if s.id == target), 0)
+        elif not keep_position:
+            cursor = next(
+                (
+                    i
+                    for i, s in enumerate(self.segments)
+                    if s.role_group is not RoleGroup.INTERVIEWER
+                ),
+                0,
+            )
+        view.set_rows(rows, cursor)
+        if span is not None and current == (view.current.segment_id if view.current else None):
+            view.span = span
+        if not keep_position:
+            self.panel_index = 0
+        self.loading = None
+        self._update_panel()
+        self._update_title()
+
+    def _row(self, seg: SegmentInfo) -> SegmentRow:
+        codings = self.codings.get(seg.id, [])
+        applied = applied_for(codings, self.coder)
+        colors = self.coder_app.code_colors
+        spans = [
+            (c.span_start - seg.start, c.span_end - seg.start, colors.get(c.code_id, "#888888"))
+            for c in applied
+            if c.span_start is not None and c.span_end is not None
+        ]
+        badges: list[tuple[str, str]] = []
+        for c in applied:
+            if all(b[0] != c.code_id for b in badges):
+                badges.append((c.code_id, colors.get(c.code_id, "#888888")))
+        speaker = self.names.get(seg.participant_id or -1) or seg.speaker or "?"
+        return SegmentRow(
+            segment_id=seg.id,
+            ordinal=seg.ordinal,
+            text=seg.text,
+            speaker=speaker,
+            role_group=seg.role_group,
+            spans=spans,
+            badges=badges,
+            pending=len(pending_for(codings, self.coder)),
+            memos=len(self.memos.get(seg.id, [])),
+        )
+
+    def _reload_segment(self, index: int) -> None:
+        """Re-read one segment's codings and memos after an action on it (cheap)."""
+        seg = self.segments[index]
+        state = self.call_service(segment_state, self.store, seg.id)
+        if state is None:
+            return
+        self.codings[seg.id] = state.codings
+        self.memos[seg.id] = state.memos
+        self.view.update_row(index, self._row(seg))
+        self._update_panel()
+        self._update_title()
+        self.coder_app.data_changed(reload_current=False)
+
+    # -- the side panel --------------------------------------------------------------------------
+    def _items(self) -> tuple[list[CodingInfo], list[CodingInfo]]:
+        cur = self.view.current
+        if cur is None:
+            return [], []
+        codings = self.codings.get(cur.segment_id, [])
+        return pending_for(codings, self.coder), applied_for(codings, self.coder)
+
+    def selected(self) -> tuple[str, CodingInfo] | None:
+        pending, applied = self._items()
+        items = [("pending", c) for c in pending] + [("applied", c) for c in applied]
+        if not items:
+            return None
+        self.panel_index = min(max(self.panel_index, 0), len(items) - 1)
+        return items[self.panel_index]
+
+    def _label(self, code_id: str) -> str:
+        code = next((c for c in self.coder_app.codes if c.id == code_id), None)
+        return code.label if code else code_id
+
+    def _update_panel(self) -> None:
+        panel = self.query_one("#coding-panel", Static)
+        view = self.view
+        cur = view.current
+        if cur is None:
+            panel.update(Text("No segment.", style="dim"), layout=False)
+            return
+        seg = self.segments[view.cursor]
+        pending, applied = self._items()
+        chosen = self.selected()
+        color = role_color(cur.role_group)
+        parts: list[Text] = [
+            Text.assemble(
+                (f"#{cur.ordinal + 1} ", "dim"),
+                (cur.speaker, f"bold {color}"),
+                (f" · {role_name(cur.role_group)}", color),
+            )
+        ]
+        if view.span is not None:
+            a, b = view.span
+            snippet = cur.text[a:b]
+            if len(snippet) > 60:
+                snippet = snippet[:57] + "…"
+            parts.append(Text.assemble(("span ", "dim"), (f"“{snippet}”", "reverse")))
+        else:
+            parts.append(Text("whole segment (shift+→ selects a span)", style="dim"))
+        parts.append(Text(f"\nSuggestions ({len(pending)})", style="bold"))
+        if not pending:
+            parts.append(Text("  none", style="dim"))
+        for c in pending:
+            parts.extend(self._coding_lines(c, chosen is not None and chosen[1] is c, seg))
+        parts.append(Text(f"\nCodes ({len(applied)})", style="bold"))
+        if not applied:
+            parts.append(Text("  none — c to code", style="dim"))
+        for c in applied:
+            parts.extend(self._coding_lines(c, chosen is not None and chosen[1] is c, seg))
+        memos = self.memos.get(cur.segment_id, [])
+        if memos:
+            parts.append(Text(f"\nMemos ({len(memos)})", style="bold"))
+            for m in memos:
+                where = " [on code]" if m.coding_id else ""
+                parts.append(Text(f"  ✎ {m.author}{where}: {m.text}", style="#76b7b2"))
+        # The panel has a fixed size (redrawing it needs no layout pass); when its content is
+        # taller, it starts a little above the selected code so that one stays in view.
+        height = max(panel.size.height, 1)
+        chosen_at = next((i for i, p in enumerate(parts) if p.plain.startswith("▶")), 0)
+        if sum(1 + p.plain.count("\n") for p in parts) > height and chosen_at > 3:
+            parts = parts[:2] + [Text("  …", style="dim")] + parts[chosen_at - 1 :]
+        panel.update(Group(*parts), layout=False)
+
+    def _coding_lines(self, c: CodingInfo, chosen: bool, seg: SegmentInfo) -> list[Text]:
+        color = self.coder_app.code_colors.get(c.code_id, "#888888")
+        head = Text.assemble(
+            ("▶ " if chosen else "  ", "bold"),
+            ("■ ", color),
+            (f"{c.code_id}", "bold"),
+            f" {self._label(c.code_id)[:40]}",
+        )
+        meta = Text("    ", style="dim")
+        meta.append(f"→{RELATION_SHORT.get(c.relation, '—')}")
+        if c.score is not None:
+            meta.append(f" · {c.score:.2f}")
+        if c.span_start is not None and c.span_end is not None:
+            meta.append(f" · span {c.span_start - seg.start}–{c.span_end - seg.start}")
+        if c.coder != self.coder:
+            meta.append(f" · {c.coder}")
+        lines = [head, meta]
+        if c.evidence:
+            lines.append(Text("    evidence: " + ", ".join(c.evidence[:6]), style="italic dim"))
+        return lines
+
+    def _update_title(self) -> None:
+        title = self.query_one("#coding-title", Static)
+        if self.data is None:
+            return
+        t = self.data.transcript
+        rows = self.view.rows
+        informant = [r for r in rows if r.role_group is not RoleGroup.INTERVIEWER]
+        coded = sum(1 for r in informant if r.badges)
+        share = coded / len(informant) if informant else 0.0
+        pending = sum(r.pending for r in rows)
+        title.update(
+            layout=False,
+            content=Text.assemble(
+                (t.case_name or "—", "bold"),
+                " · ",
+                (t.title, "bold"),
+                (f"   {t.word_count:,} words · {len(rows)} segments · ", "dim"),
+                (f"{share:.0%} coded", "green"),
+                (" · ", "dim"),
+                (f"◆{pending} pending", "yellow"),
+            ),
+        )
+
+    @on(TranscriptView.Moved)
+    def _moved(self, event: TranscriptView.Moved) -> None:
+        if event.index != self._last_index:
+            self.panel_index = 0
+            self._last_index = event.index
+        self._update_panel()
+
+    def action_panel(self, delta: int) -> None:
+        pending, applied = self._items()
+        total = len(pending) + len(applied)
+        if total:
+            self.panel_index = (self.panel_index + delta) % total
+            self._update_panel()
+
+    # -- decisions ---------------------------------------------------------------------------
+    def _need_segment(self) -> int | None:
+        if self.view.current is None:
+            self.notify("no transcript open", severity="warning")
+            return None
+        return self.view.cursor
+
+    def action_accept(self) -> None:
+        index = self._need_segment()
+        item = self.selected() if index is not None else None
+        if index is None:
+            return
+        if item is None or item[0] != "pending":
+            self.notify("no suggestion selected here (n: next pending)", severity="warning")
+            return
+        c = item[1]
+        expected = c.version if c.coder == self.coder else None
+        if self.call_service(
+            coding.accept_suggestion, self.store, c.id, self.coder, expected_version=expected
+        ):
+            self._reload_segment(index)
+
+    def action_reject(self) -> None:
+        index = self._need_segment()
+        item = self.selected() if index is not None else None
+        if index is None:
+            return
+        if item is None or item[0] != "pending":
+            self.notify("no suggestion selected here (d removes a code)", severity="warning")
+            return
+        c = item[1]
+        expected = c.version if c.coder == self.coder else None
+        if self.call_service(
+            coding.reject_suggestion, self.store, c.id, self.coder, expected_version=expected
+        ):
+            self._reload_segment(index)
+
+    def action_next_pending(self, direction: int) -> None:
+        rows = self.view.rows
+        if not rows:
+            return
+        n = len(rows)
+        for step in range(1, n + 1):
+            i = (self.view.cursor + direction * step) % n
+            if rows[i].pending:
+                self.view.go_to(i)
+                self.panel_index = 0
+                self._update_panel()
+                return
+        self.notify("no pending suggestions in this transcript")
+
+    def action_accept_above(self) -> None:
+        if self.data is None:
+            return
+        self.app.push_screen(
+            TextPrompt("Accept every pending suggestion scoring at least", DEFAULT_THRESHOLD),
+            self._accept_above,
+        )
+
+    def _accept_above(self, value: str | None) -> None:
+        if value is None or self.data is None:
+            return
+        try:
+            threshold = float(value.replace(",", "."))
+        except ValueError:
+            self.notify(f"not a number: {value!r}", severity="error")
+            return
+        n = self.call_service(
+            coding.accept_suggestions_above,
+            self.store,
+            self.data.transcript.id,
+            threshold,
+            self.coder,
+        )
+        if n is not None:
+            self.notify(f"accepted {n} suggestion(s) scoring ≥ {threshold:.2f}")
+            self.coder_app.data_changed()
+
+    def action_code(self) -> None:
+        if self._need_segment() is None:
+            return
+        title = "Code the span" if self.view.span else "Code the segment"
+        self.app.push_screen(CodePicker(self.coder_app.codes, title=title), self._code_chosen)
+
+    def _code_chosen(self, code_id: str | None) -> None:
+        index = self._need_segment()
+        if not code_id or index is None:
+            return
+        seg = self.segments[index]
+        span = self.view.span
+        absolute = (seg.start + span[0], seg.start + span[1]) if span else None
+        done = self.call_service(
+            coding.code_segment, self.store, seg.id, code_id, self.coder, span=absolute
+        )
+        if done is not None:
+            self.view.span = None
+            self._reload_segment(index)
+            self.panel_index = len(self._items()[0]) + next(
+                (i for i, c in enumerate(self._items()[1]) if c.id == done.id), 0
+            )
+            self._update_panel()
+
+    def action_relation(self) -> None:
+        if self._need_segment() is None:
+            return
+        if self.selected() is None:
+            self.notify("no code selected here", severity="warning")
+            return
+        self.app.push_screen(RelationPicker(), self._relation_chosen)
+
+    def _relation_chosen(self, value: str | None) -> None:
+        index = self._need_segment()
+        item = self.selected()
+        if value is None or index is None or item is None:
+            return
+        relation = Relation(value) if value else None
+        kind, c = item
+        if kind == "pending":
+            if relation is None:
+                self.notify("choose a relation to accept the suggestion with", severity="warning")
+                return
+            done = self.call_service(
+                coding.accept_suggestion, self.store, c.id, self.coder, relation=relation
+            )
+        elif c.coder != self.coder:
+            done = self.call_service(
+                coding.code_segment,
+                self.store,
+                c.segment_id,
+                c.code_id,
+                self.coder,
+                span=(c.span_start, c.span_end) if c.span_start is not None else None,  # type: ignore[arg-type]
+                relation=relation,
+            )
+        else:
+            done = self.call_service(coding.set_relation, self.store, c.id, relation, self.coder)
+        if done is not None:
+            self._reload_segment(index)
+
+    def action_remove(self) -> None:
+        index = self._need_segment()
+        item = self.selected() if index is not None else None
+        if index is None:
+            return
+        if item is None or item[0] != "applied" or item[1].coder != self.coder:
+            self.notify("select one of your codes to remove (] and [ move)", severity="warning")
+            return
+        self.call_service(coding.remove_coding, self.store, item[1].id, self.coder)
+        self._reload_segment(index)
+
+    def action_memo_segment(self) -> None:
+        cur = self.view.current
+        if cur is None:
+            return
+        mine = [
+            m
+            for m in self.memos.get(cur.segment_id, [])
+            if m.author == self.coder and m.coding_id is None
+        ]
+        existing = mine[-1] if mine else None
+        self.app.push_screen(
+            MemoEditor(f"Memo on segment #{cur.ordinal + 1}", existing.text if existing else ""),
+            lambda text: self._save_memo(text, existing, None),
+        )
+
+    def action_memo_coding(self) -> None:
+        item = self.selected()
+        if item is None:
+            self.notify("no code selected here", severity="warning")
+            return
+        c = item[1]
+        mine = [
+            m
+            for m in self.memos.get(c.segment_id, [])
+            if m.author == self.coder and m.coding_id == c.id
+        ]
+        existing = mine[-1] if mine else None
+        self.app.push_screen(
+            MemoEditor(f"Memo on {c.code_id}", existing.text if existing else ""),
+            lambda text: self._save_memo(text, existing, c),
+        )
+
+    def _save_memo(self, text: str | None, existing: MemoInfo | None, c: CodingInfo | None) -> None:
+        index = self._need_segment()
+        if text is None or index is None:
+            return
+        seg = self.segments[index]
+        if existing is not None:
+            if text.strip():
+                self.call_service(coding.edit_memo, self.store, existing.id, text, self.coder)
+            else:
+                self.call_service(coding.delete_memo, self.store, existing.id, self.coder)
+        elif text.strip():
+            self.call_service(
+                coding.add_memo,
+                self.store,
+                self.coder,
+                text,
+                segment_id=seg.id,
+                coding_id=c.id if c is not None else None,
+            )
+        self._reload_segment(index)

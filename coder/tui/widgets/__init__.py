@@ -1,0 +1,1 @@
+"""Widgets of the coding workspace (transcript view, side panel, pickers, dialogs)."""

@@ -1,0 +1,78 @@
+"""The synthesis commands end to end through `coder.cli.main` (exit codes, JSON shape, files)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from coder.cli import main
+from coder.errors import EXIT_CONFLICT, EXIT_USAGE
+from coder.services.project import open_store
+from tests.analysis.analysis_project import build_project
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'p.sqlite'}"
+    store = open_store(url)
+    build_project(store)
+    store.dispose()
+    return url
+
+
+def run(db: str, *args: str) -> int:
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", db, *args])
+    return int(exc.value.code or 0)
+
+
+def test_summary_json_has_one_key_per_relation(db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(db, "summary", "--format", "json", "--by", "case") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"politicians", "ceo", "units"} <= set(data)
+    assert data["units"]["codes"]["C15"]["segments"] == 2
+    assert data["politicians"]["codes"]["C13"]["case"]["Flora"]["segments"] == 2
+    assert run(db, "summary", "--status", "all", "--level", "item", "--format", "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ceo"]["codes"]["C14a"]["segments"] == 2
+    assert run(db, "summary", "--format", "md") == 0
+    assert "| C13 | Samspill med politikerne | 3 (2) |" in capsys.readouterr().out
+
+
+def test_table_contrast_cooccur_terms(db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(db, "summary") == 0
+    assert "Samspill med politikerne" in capsys.readouterr().out
+    assert run(db, "contrast", "--group-a", "Hamar", "--group-b", "Flora,Arendal", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["a_segments_total"] == 3 and "clustered" in data["note"]
+    assert run(db, "cooccur", "-k", "1", "--json") == 0
+    pairs = json.loads(capsys.readouterr().out)
+    assert {k: pairs[1][k] for k in ("a", "b")} == {"a": "C13", "b": "C14"}
+    assert run(db, "terms", "--simple", "--relation", "units", "--top", "3", "--json") == 0
+    assert list(json.loads(capsys.readouterr().out)) == ["units"]
+    assert run(db, "terms", "--simple", "--top", "50", "--pseudonymise", "--json") == 0
+    terms = {t["term"] for items in json.loads(capsys.readouterr().out).values() for t in items}
+    assert "rekruttering" in terms and not {"per", "berg", "karis", "ola"} & terms
+    assert run(db, "terms", "--help") == 0
+    assert "Fightin' Words" in capsys.readouterr().out
+
+
+def test_quotes_and_report_files(db: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "q.xlsx"
+    assert run(db, "quotes", "--relation", "units", "--format", "xlsx", "--output", str(out)) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert run(db, "quotes", "--format", "xlsx", "--output", str(out)) == EXIT_CONFLICT
+    assert "exists already" in capsys.readouterr().err
+    assert run(db, "quotes", "--format", "docx") == EXIT_USAGE
+    assert run(db, "quotes", "--relation", "units", "--pseudonymise", "--no-ner") == 0
+    printed = capsys.readouterr().out
+    assert "[Enhetsleder 1, Hamar]" in printed and "Per Berg" not in printed
+    report = tmp_path / "r.docx"
+    key = tmp_path / "key.json"
+    assert (
+        run(db, "report", "-o", str(report), "--pseudonymise", "--key", str(key), "--no-ner") == 0
+    )
+    assert report.exists() and json.loads(key.read_text(encoding="utf-8"))

@@ -1,0 +1,67 @@
+"""Question recognition and question context: paraphrases, partial questions, follow-ups."""
+
+from __future__ import annotations
+
+from coder.codebook.model import Codebook
+from coder.domain import RoleGroup
+from coder.tagging.questions import QuestionMatcher, looks_like_question
+from coder.tagging.suggest import SegmentInput, Suggester
+
+
+def test_paraphrased_guide_questions_are_recognised(codebook: Codebook) -> None:
+    qm = QuestionMatcher(codebook)
+    cases = {
+        "Og hospitering – har dere noen slike ordninger?": "B9",
+        "Hvor mange årsverk er det snakk om i stab og støtte?": "B6",
+        "Går dere direkte til folk, eller går det via rådmannen?": "C13c",
+        "Hva mener dere er de sterke og svake sidene ved modellen dere har valgt?": "D",
+    }
+    for text, code in cases.items():
+        assert qm.ranked(text, 1)[0].code_id == code, text
+
+
+def test_long_turns_do_not_match_one_word_items_perfectly(codebook: Codebook) -> None:
+    qm = QuestionMatcher(codebook)
+    text = "Vi har snakket mye om organisering i dag, og om hvordan rådhuset har det med enhetene"
+    best = qm.ranked(text, 1)[0]
+    assert best.code_id != "C15e.i.1" or best.score < 60
+
+
+def test_context_runs_until_the_next_question(suggester: Suggester) -> None:
+    segs = [
+        SegmentInput("Har dere noen hospiteringsordninger?", role=RoleGroup.INTERVIEWER),
+        SegmentInput("Ja, to av oss var ute et halvt år.", role=RoleGroup.STAFF_SUPPORT),
+        SegmentInput("Det burde vi gjort mer av.", role=RoleGroup.CEO_LEVEL),
+        SegmentInput("Hvor mange årsverk er det i stab og støtte?", role=RoleGroup.INTERVIEWER),
+        SegmentInput("Rundt førti, tror jeg.", role=RoleGroup.STAFF_SUPPORT),
+    ]
+    out = suggester.suggest(segs)
+    assert out[0].question == "B9" and out[0].codes == ()
+    for i in (1, 2):
+        assert out[i].codes[0].code == "B9"
+        assert any(e.startswith("question:B9") for e in out[i].codes[0].evidence)
+    assert out[3].question == "B6"
+    assert out[4].codes[0].code == "B6"
+
+
+def test_follow_up_small_talk_keeps_the_context(suggester: Suggester) -> None:
+    segs = [
+        SegmentInput("Hvor mange årsverk er det i stab og støtte?", role=RoleGroup.INTERVIEWER),
+        SegmentInput("Rundt førti.", role=RoleGroup.STAFF_SUPPORT),
+        SegmentInput("Ja vel?", role=RoleGroup.INTERVIEWER),
+        SegmentInput("Og det er færre enn før.", role=RoleGroup.STAFF_SUPPORT),
+    ]
+    out = suggester.suggest(segs)
+    assert out[2].question is None
+    assert out[3].codes[0].code == "B6"
+
+
+def test_unlabelled_paragraphs_ending_in_a_question_mark_set_context(suggester: Suggester) -> None:
+    assert looks_like_question("Hvor mange årsverk har dere?")
+    segs = [
+        SegmentInput("Hvor mange årsverk er det i stab og støtte?"),
+        SegmentInput("Rundt førti, og det ble kuttet litt i fjor."),
+    ]
+    out = suggester.suggest(segs)
+    assert out[0].question == "B6"
+    assert out[1].codes[0].code == "B6"
