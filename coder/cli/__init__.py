@@ -4,6 +4,7 @@ from coder.cli import (  # noqa: F401  (registers commands)
     analysis_cmds,
     codebook_cmds,
     core,
+    decide_cmds,
     refi_cmds,
     tagging,
     team_cmds,
