@@ -5,6 +5,7 @@ from coder.cli import (  # noqa: F401  (registers commands)
     backup_cmds,
     codebook_cmds,
     core,
+    decide_cmds,
     refi_cmds,
     tagging,
     team_cmds,

@@ -213,14 +213,17 @@ def show_cmd(
         ptable.add_row(p.label, p.display_name, p.role_group.value, p.role_title or "")
     console.print(ptable)
     for seg in segments:
-        head = f"[bold]#{seg.ordinal} {seg.speaker or '-'}[/] [dim]({seg.role_group.value if seg.role_group else '-'})[/]"
+        group = seg.role_group.value if seg.role_group else "-"
+        head = (
+            f"[bold]#{seg.ordinal} {seg.speaker or '-'}[/] [dim]({group}, segment id {seg.id})[/]"
+        )
         console.print(head)
         console.print(seg.text, highlight=False, markup=False)
         for c in by_seg.get(seg.id, []):
             rel = f" {c.relation.value}" if c.relation else ""
             score = f" {c.score:.2f}" if c.score is not None else ""
             console.print(
-                f"   [cyan]{c.code_id}[/]{rel} [dim]{c.status.value}{score} {c.coder}[/]",
+                f"   [cyan]{c.code_id}[/]{rel} [dim]{c.status.value}{score} {c.coder} #{c.id}[/]",
                 highlight=False,
             )
 
