@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,3 +153,34 @@ def _print_error(message: str) -> None:
     err_console.print(
         f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True
     )
+
+
+@contextmanager
+def progress_bar(
+    label: str, *, disabled: bool = False
+) -> Iterator[Callable[[int, int, str], None]]:
+    """A Rich progress bar on stderr; yields the `progress(done, total, name)` callback services take."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=disabled or not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        yield progress

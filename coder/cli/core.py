@@ -6,10 +6,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coder.cli.app import app, console, err_console, print_json, state
+from coder.cli.app import app, console, err_console, print_json, progress_bar, state
 from coder.errors import EXIT_CONFLICT, EXIT_DATABASE, EXIT_FAILURE
 from coder.services import catalog
 from coder.services.importing import import_files
@@ -45,21 +44,7 @@ def import_cmd(
     """
     st = state(ctx)
     store = st.store()
-    with Progress(
-        TextColumn("[bold]import[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=as_json or not err_console.is_terminal,
-    ) as bar:
-        task = bar.add_task("", total=None)
-
-        def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name)
-
+    with progress_bar("import", disabled=as_json) as progress:
         report = import_files(
             store,
             paths,

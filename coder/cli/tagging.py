@@ -11,10 +11,9 @@ from pathlib import Path
 from types import FrameType
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coder.cli.app import app, console, err_console, print_json, state
+from coder.cli.app import app, console, err_console, print_json, progress_bar, state
 from coder.errors import UsageError
 from coder.tagging.suggest import SegmentInput, SegmentSuggestions
 
@@ -153,21 +152,7 @@ def autocode_cmd(
     if in_main:
         signal.signal(signal.SIGINT, on_sigint)
     try:
-        with Progress(
-            TextColumn("[bold]autocode[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json or not err_console.is_terminal,
-        ) as bar:
-            task = bar.add_task("", total=None)
-
-            def progress(done: int, total: int, name: str) -> None:
-                bar.update(task, completed=done, total=total, description=name)
-
+        with progress_bar("autocode", disabled=as_json) as progress:
             report = autocode(
                 store,
                 st.coder,
