@@ -243,13 +243,16 @@ def autocode(
                 skipped += 1
                 continue
             todo.append((tid, "", []))
-    todo = [(tid, *_inputs(store, tid)) for tid, _, _ in todo]
-    total = sum(len(inputs) for _, _, inputs in todo)
+    # Segments are read one transcript at a time, so memory stays flat on large projects.
+    with store.session() as s:
+        repo = TranscriptRepo(s)
+        total = sum(repo.get(tid).segment_count for tid, _, _ in todo)
     done = 0
     counts = (0, 0, 0, 0)
     cancelled = False
     transcripts = 0
-    for tid, name, inputs in todo:
+    for tid, _, _ in todo:
+        name, inputs = _inputs(store, tid)
         batch: list[SegmentSuggestions] = []
         last = -1
         for sug in suggester.iter_suggest(inputs, cancelled=lambda: _is_cancelled(cancel)):
