@@ -104,7 +104,7 @@ def _load_for_evaluation(model: str | None) -> Any:
 def train(
     corpus: Annotated[
         Path | None,
-        typer.Option(help="NDT corpus with train/ and dev/ (default: ../shared/corpora/ndt-nob)."),
+        typer.Option(help="NDT corpus folder with train/ and dev/ (default: $CODER_NDT_CORPUS)."),
     ] = None,
     output: Annotated[
         Path, typer.Option(help="Work folder for converted data, checkpoints and result.")

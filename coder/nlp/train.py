@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -91,14 +92,10 @@ def _register() -> None:
 
 
 def default_corpus() -> Path | None:
-    """The NDT corpus next to the repository checkout, when it exists (a user default only)."""
-    here = Path(__file__).resolve().parents[2]
-    for cand in (
-        here.parent / "shared" / "corpora" / "ndt-nob",
-        here / "shared" / "corpora" / "ndt-nob",
-    ):
-        if cand.is_dir():
-            return cand
+    """The corpus named by CODER_NDT_CORPUS, when set and present (the product ships no corpus)."""
+    env = os.environ.get("CODER_NDT_CORPUS")
+    if env and Path(env).is_dir():
+        return Path(env)
     return None
 
 
