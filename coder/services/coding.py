@@ -377,35 +377,34 @@ def _apply(s: Session, changes: list[dict[str, Any]], which: str) -> None:
         restore(s, _MODELS[ch["model"]], ch["id"], ch[which])
 
 
-def undo(store: Store, coder: str) -> str | None:
-    """Undo `coder`'s most recent action; returns its kind, or None when there is nothing to undo."""
+def _step(store: Store, coder: str, *, backwards: bool) -> str | None:
+    """Move one step through `coder`'s history: undo (backwards) or redo."""
     with store.session() as s:
+        # Undo takes the newest action still done; redo takes the oldest undone one, since
+        # undos walk backwards through history (a new action discards the redo branch).
+        order = Action.id.desc() if backwards else Action.id.asc()
         action = s.scalar(
             select(Action)
-            .where(Action.coder == coder, Action.undone.is_(False), Action.discarded.is_(False))
-            .order_by(Action.id.desc())
+            .where(
+                Action.coder == coder,
+                Action.undone.is_(not backwards),
+                Action.discarded.is_(False),
+            )
+            .order_by(order)
             .limit(1)
         )
         if action is None:
             return None
-        _apply(s, action.payload["changes"], "before")
-        action.undone = True
+        _apply(s, action.payload["changes"], "before" if backwards else "after")
+        action.undone = backwards
         return action.kind
+
+
+def undo(store: Store, coder: str) -> str | None:
+    """Undo `coder`'s most recent action; returns its kind, or None when there is nothing to undo."""
+    return _step(store, coder, backwards=True)
 
 
 def redo(store: Store, coder: str) -> str | None:
     """Redo `coder`'s most recently undone action; None when there is nothing to redo."""
-    with store.session() as s:
-        action = s.scalar(
-            select(Action)
-            .where(Action.coder == coder, Action.undone.is_(True), Action.discarded.is_(False))
-            .order_by(Action.id.asc())
-            .limit(1)
-        )
-        # The redo stack is LIFO of undos: the earliest undone action among the non-discarded
-        # undone ones is the next to redo, because undos walk backwards through history.
-        if action is None:
-            return None
-        _apply(s, action.payload["changes"], "after")
-        action.undone = False
-        return action.kind
+    return _step(store, coder, backwards=False)
