@@ -34,9 +34,11 @@ SENTENCE_END = frozenset(
 )  # Bokmål compound joints: rådmanns-, virksomhets-, nærings-
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One lexicon match: which term of which codes, where (token indices), how strong."""
+class Hit(NamedTuple):
+    """One lexicon match: which term of which codes, where (token indices), how strong.
+
+    A named tuple rather than a frozen dataclass: a transcript makes tens of thousands.
+    """
 
     kind: str  # lemma | phrase | compound | fuzzy
     term: str  # the lexicon entry that matched
@@ -80,19 +82,39 @@ def _word_entries(text: str, lemma: str) -> tuple[tuple[tuple[str, ...], str], .
     return ((token_forms(text, lemma), text),)
 
 
+_SENTENCE_END_ENTRY: tuple[tuple[tuple[str, ...], str], ...] | None = None
+_ENTRY_CACHE: dict[tuple[int, int], tuple[tuple[tuple[str, ...], str], ...] | None] = {}
+
+
 def doc_words(doc: Any) -> list[Word]:
-    """The words of a spaCy Doc (punctuation dropped, hyphenated words split into parts)."""
+    """The words of a spaCy Doc (punctuation dropped, hyphenated words split into parts).
+
+    Entries are cached by the (text, lemma) hash pair, which is the same in every vocab, so
+    a repeated word costs one dictionary lookup; ``None`` in the cache marks a sentence end.
+    """
     strings = doc.vocab.strings
     arr = doc.to_array([ORTH, LEMMA])
     out: list[Word] = []
+    append = out.append
+    cache = _ENTRY_CACHE
     sent = 0
     for i, (orth, lemma) in enumerate(arr.tolist()):
-        text = strings[orth]
-        if text in SENTENCE_END:
+        key = (orth, lemma)
+        try:
+            entries = cache[key]
+        except KeyError:
+            text = strings[orth]
+            if text in SENTENCE_END:
+                entries = _SENTENCE_END_ENTRY
+            else:
+                entries = _word_entries(text, strings[lemma] if lemma else "")
+            if len(cache) < 200_000:
+                cache[key] = entries
+        if entries is None:
             sent += 1
             continue
-        for forms, surface in _word_entries(text, strings[lemma] if lemma else ""):
-            out.append(Word(forms, i, surface, sent))
+        for forms, surface in entries:
+            append(Word(forms, i, surface, sent))
     return out
 
 
@@ -133,7 +155,7 @@ class LexiconIndex:
                 self.phrases_by_first[first].append(ph)
             self.specificity[ph.text] = 1.0 / len(codes) ** 0.5
         self._cache: dict[tuple[str, ...], tuple[str, str, str] | None] = {}
-        self._phrase_cache: dict[tuple[str, ...], tuple[_Phrase, ...]] = {}
+        self._word_cache: dict[tuple[str, ...], tuple[tuple[_Phrase, ...], Hit | None]] = {}
 
     # -- single words ---------------------------------------------------------------------
 
@@ -190,26 +212,49 @@ class LexiconIndex:
 
     # -- a whole doc ----------------------------------------------------------------------
 
+    def _word(self, forms: tuple[str, ...]) -> tuple[tuple[_Phrase, ...], Hit | None]:
+        """The phrases a word may start and its single-word hit (index 0), cached per forms."""
+        try:
+            return self._word_cache[forms]
+        except KeyError:
+            pass
+        found: dict[int, _Phrase] = {}
+        for f in forms:
+            for ph in self.phrases_by_first.get(f, ()):
+                found.setdefault(id(ph), ph)
+        match = self.lookup(forms)
+        single = None
+        if match is not None:
+            kind, term, surface = match
+            weight = KIND_WEIGHT[kind] * self.specificity[term]
+            single = Hit(kind, term, self.lemma_codes[term], 0, 1, weight, surface)
+        entry = (tuple(found.values()), single)
+        if len(self._word_cache) < 500_000:
+            self._word_cache[forms] = entry
+        return entry
+
     def match_words(self, words: Sequence[Word]) -> list[Hit]:
         """All hits among `words`: phrases first, then single words not inside a phrase."""
         hits: list[Hit] = []
+        singles: list[tuple[int, Hit]] = []
         covered: set[int] = set()
         n = len(words)
+        cache = self._word_cache
         for i, w in enumerate(words):
-            starting = self._phrase_cache.get(w.forms)
-            if starting is None:
-                found: dict[int, _Phrase] = {}
-                for f in w.forms:
-                    for ph in self.phrases_by_first.get(f, ()):
-                        found.setdefault(id(ph), ph)
-                starting = tuple(found.values())
-                if len(self._phrase_cache) < 500_000:
-                    self._phrase_cache[w.forms] = starting
+            entry = cache.get(w.forms)
+            if entry is None:
+                entry = self._word(w.forms)
+            starting, single = entry
+            if single is not None:
+                singles.append((i, single))
             for ph in starting:
                 k = len(ph.parts)
                 if i + k > n:
                     continue
-                if all(ph.parts[j].intersection(words[i + j].forms) for j in range(1, k)):
+                parts = ph.parts
+                if parts[1].isdisjoint(words[i + 1].forms):
+                    continue  # most candidates fail on their second word
+                if k == 2 or not any(parts[j].isdisjoint(words[i + j].forms) for j in range(2, k)):
                     hits.append(
                         Hit(
                             "phrase",
@@ -221,24 +266,10 @@ class LexiconIndex:
                         )
                     )
                     covered.update(range(i, i + k))
-        for i, w in enumerate(words):
-            if i in covered:
-                continue
-            match = self.lookup(w.forms)
-            if match is None:
-                continue
-            kind, term, surface = match
-            hits.append(
-                Hit(
-                    kind,
-                    term,
-                    self.lemma_codes[term],
-                    w.index,
-                    w.index + 1,
-                    KIND_WEIGHT[kind] * self.specificity[term],
-                    surface,
-                )
-            )
+        for i, single in singles:
+            if i not in covered:
+                index = words[i].index
+                hits.append(single._replace(start=index, end=index + 1))
         return hits
 
     def match(self, doc: Any) -> list[Hit]:

@@ -88,6 +88,7 @@ class _CoverageIndex:
         self.long: dict[str, set[tuple[int, int]]] = defaultdict(set)
         self.words = np.array([max(1, len(g)) for g in guides], dtype=float)
         self.empty = np.array([not g for g in guides])
+        self._form_cache: dict[str, frozenset[tuple[int, int]]] = {}
         for c, guide in enumerate(guides):
             for w, forms in enumerate(guide):
                 for f in forms:
@@ -97,16 +98,27 @@ class _CoverageIndex:
                         for part in _substrings(f):
                             self.parts[part].add((c, w))
 
+    def _form_hits(self, f: str) -> frozenset[tuple[int, int]]:
+        """The (guide text, word) pairs one turn form covers (cached: turns repeat words)."""
+        found = self._form_cache.get(f)
+        if found is not None:
+            return found
+        hits: set[tuple[int, int]] = set(self.forms.get(f, ()))
+        if len(f) >= 5:
+            hits |= self.parts.get(f, set())  # the turn word is part of a guide compound
+            for part in _substrings(f):
+                hits |= self.long.get(part, set())  # a guide word is part of the turn word
+        found = frozenset(hits)
+        if len(self._form_cache) < 100_000:
+            self._form_cache[f] = found
+        return found
+
     def coverage(self, turn: list[frozenset[str]]) -> np.ndarray:
         """Share of each guide text's content words found in the turn."""
         flat = frozenset().union(*turn) if turn else frozenset()
         hits: set[tuple[int, int]] = set()
         for f in flat:
-            hits |= self.forms.get(f, set())
-            if len(f) >= 5:
-                hits |= self.parts.get(f, set())  # the turn word is part of a guide compound
-                for part in _substrings(f):
-                    hits |= self.long.get(part, set())  # a guide word is part of the turn word
+            hits |= self._form_hits(f)
         counts = np.zeros(len(self.words))
         for c, _ in hits:
             counts[c] += 1
@@ -141,21 +153,49 @@ class QuestionMatcher:
         self.cover = _CoverageIndex(stems)
         self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
 
-    def scores(self, text: str) -> np.ndarray:
-        """A 0-100 score per guide code (order of `self.ids`)."""
+    def scores(
+        self,
+        text: str,
+        *,
+        bonus: np.ndarray | None = None,
+        scale: np.ndarray | None = None,
+        margin: float | None = None,
+    ) -> np.ndarray:
+        """A 0-100 score per guide code (order of `self.ids`).
+
+        With `margin` (and the caller's `bonus` and `scale` per code, so that its final score
+        is ``(score / 100 + bonus) * scale``), the costly partial-ratio term is computed only
+        for codes that can come within `margin` of the best final score; the others get a
+        lower bound (their partial term left out). Scores near the top are always exact.
+        """
         turn = content(text)
         if not turn or not self.texts:
             return np.zeros(len(self.ids))
         ts = process.cdist([turn], self.texts, scorer=fuzz.token_set_ratio)[0]
-        pr = process.cdist([turn], self.texts, scorer=fuzz.partial_ratio)[0]
         so = process.cdist([turn], self.texts, scorer=fuzz.token_sort_ratio)[0]
         cover = self.cover.coverage(_stems(text))
         n_turn = max(1, len(turn.split()))
         # token_set_ratio says 100 whenever the guide text's words are a subset of the turn's;
         # for one- or two-word guide texts in a long turn that is no evidence, so damp by length.
         short = np.minimum(1.0, (self.lengths + 2) / n_turn)
-        fuzzy = 0.45 * ts * (0.4 + 0.6 * short) + 0.25 * pr * short + 0.30 * so
-        return 0.6 * fuzzy + 40.0 * cover * np.minimum(1.0, (self.lengths + 3) / n_turn)
+        base = 0.6 * (0.45 * ts * (0.4 + 0.6 * short) + 0.30 * so) + 40.0 * cover * np.minimum(
+            1.0, (self.lengths + 3) / n_turn
+        )
+        partial_weight = 0.6 * 0.25 * short  # times partial_ratio (0-100)
+        if margin is None:
+            todo = np.arange(len(self.texts))
+        else:
+            add = bonus if bonus is not None else 0.0
+            mul = scale if scale is not None else 1.0
+            low = (base / 100.0 + add) * mul
+            high = ((base + 100.0 * partial_weight) / 100.0 + add) * mul
+            todo = np.flatnonzero(high >= low.max() - margin)
+        pr = np.zeros(len(self.texts))
+        if len(todo):
+            pr[todo] = process.cdist(
+                [turn], [self.texts[i] for i in todo], scorer=fuzz.partial_ratio
+            )[0]
+        return base + partial_weight * pr
 
     def best(self, text: str, *, minimum: float = MIN_SCORE) -> QuestionMatch | None:
         sc = self.scores(text)

@@ -148,6 +148,7 @@ class RelationScorer:
                 if code.kind is CodeKind.RELATION:
                     self.rel_code[code.id] = rel
         self._extra_cache: dict[str, Relation | None] = {}
+        self._word_cache: dict[tuple[str, ...], tuple[bool, tuple[Relation, str] | None]] = {}
         self.extra: dict[str, Relation] = {}
         for rel, terms in EXTRA_TERMS.items():
             for t in terms:
@@ -168,6 +169,20 @@ class RelationScorer:
             self._extra_cache[form] = rel
         return rel
 
+    def _word_info(self, forms: tuple[str, ...]) -> tuple[bool, tuple[Relation, str] | None]:
+        """Whether a word names stab/støtte, and its extra relation word (cached per forms)."""
+        staff = any(f in STAFF_WORDS for f in forms[:3])
+        extra = None
+        for f in forms[:4]:
+            rel = self._extra_relation(f)
+            if rel is not None:
+                extra = (rel, f)
+                break
+        info = (staff, extra)
+        if len(self._word_cache) < 200_000:
+            self._word_cache[forms] = info
+        return info
+
     def relation_of(self, code_id: str) -> Relation | None:
         return self.code_relation.get(code_id)
 
@@ -179,10 +194,19 @@ class RelationScorer:
         question: tuple[str, float, Relation | None] | None,
     ) -> RelationEvidence:
         ev = RelationEvidence()
-        staff_pos = [(w.index, w.sent) for w in words if any(f in STAFF_WORDS for f in w.forms[:3])]
-        sent_of = {w.index: w.sent for w in words}
+        cache = self._word_cache
+        infos = []
+        for w in words:
+            info = cache.get(w.forms)
+            if info is None:
+                info = self._word_info(w.forms)
+            infos.append(info)
+        staff_pos = [(w.index, w.sent) for w, info in zip(words, infos, strict=True) if info[0]]
+        sent_of = {w.index: w.sent for w in words} if staff_pos else {}
 
         def near(start: int, end: int) -> bool:
+            if not staff_pos:
+                return False
             sent = sent_of.get(start, -1)
             return any(
                 start - NEAR <= p < end + NEAR and not start <= p < end and s == sent
@@ -206,15 +230,12 @@ class RelationScorer:
                     reason = f"near-staff:{h.term}"
                 ev.add(rel, w, reason)
         # Relation words the REL lexicons lack, as heads of compounds too ("hjemmetjenesten").
-        for w in words:
-            if w.index in matched:
+        for w, (_, extra) in zip(words, infos, strict=True):
+            if extra is None or w.index in matched:
                 continue
-            for f in w.forms[:4]:
-                rel = self._extra_relation(f)
-                if rel is not None:
-                    weight = 0.4 * (NEAR_BOOST if near(w.index, w.index + 1) else 1.0)
-                    ev.add(rel, weight, f"word:{f}")
-                    break
+            rel, f = extra
+            weight = 0.4 * (NEAR_BOOST if near(w.index, w.index + 1) else 1.0)
+            ev.add(rel, weight, f"word:{f}")
         if role in SPEAKER_PRIOR:
             rel, w = SPEAKER_PRIOR[role]
             ev.add(rel, SPEAKER_WEIGHT * w, f"speaker:{role.value}")

@@ -285,16 +285,25 @@ class Suggester:
 
     def _question(self, seg: SegmentInput, words: Sequence[Word], ctx: _Context) -> str | None:
         """Update the context from an interviewer turn; the recognised guide code or None."""
-        fuzzy = self.questions.scores(seg.text) / 100.0
         hits = self.lexicon.match_words(words)
         lex, _ = self._lexicon_scores(hits)
         q_ids = self.questions.ids
-        combined = fuzzy + 0.35 * lex[self._q_index]
+        bonus = 0.35 * lex[self._q_index]
         rel_ev = self.relations.evidence(words, hits, None, None)
         rel_scores = rel_ev.scores()
+        scale = np.ones(len(q_ids))
         if max(rel_scores.values()) > 0:
             factor = self._relation_factor(rel_scores)
-            combined *= 0.75 + 0.25 * factor[self._q_index]
+            scale = 0.75 + 0.25 * factor[self._q_index]
+        # Only codes that can come near the best need exact fuzzy scores: the tie and
+        # parallel-version margins below are what this margin must cover.
+        fuzzy = (
+            self.questions.scores(
+                seg.text, bonus=bonus, scale=scale, margin=TIE_MARGIN + PARALLEL_MARGIN + 0.02
+            )
+            / 100.0
+        )
+        combined = (fuzzy + bonus) * scale
         best = int(np.argmax(combined)) if len(combined) else -1
         if best < 0 or combined[best] < QUESTION_MIN:
             return None
