@@ -71,7 +71,7 @@ class _Phrase:
 
 
 @lru_cache(maxsize=200_000)
-def _word_entries(text: str, lemma: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+def word_entries(text: str, lemma: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     """(forms, surface) for a token, hyphenated words split into their parts; () for
     punctuation and space. Cached: a transcript repeats most of its words."""
     stripped = text.strip()
@@ -82,6 +82,7 @@ def _word_entries(text: str, lemma: str) -> tuple[tuple[tuple[str, ...], str], .
     return ((token_forms(text, lemma), text),)
 
 
+_MISSING: Any = object()
 _SENTENCE_END_ENTRY: tuple[tuple[tuple[str, ...], str], ...] | None = None
 _ENTRY_CACHE: dict[tuple[int, int], tuple[tuple[tuple[str, ...], str], ...] | None] = {}
 
@@ -93,28 +94,27 @@ def doc_words(doc: Any) -> list[Word]:
     a repeated word costs one dictionary lookup; ``None`` in the cache marks a sentence end.
     """
     strings = doc.vocab.strings
-    arr = doc.to_array([ORTH, LEMMA])
     out: list[Word] = []
     append = out.append
     cache = _ENTRY_CACHE
+    new = tuple.__new__  # Word(...) without the named tuple's Python-level __new__
     sent = 0
-    for i, (orth, lemma) in enumerate(arr.tolist()):
-        key = (orth, lemma)
-        try:
-            entries = cache[key]
-        except KeyError:
+    for i, key in enumerate(map(tuple, doc.to_array([ORTH, LEMMA]).tolist())):
+        entries = cache.get(key, _MISSING)
+        if entries is _MISSING:
+            orth, lemma = key
             text = strings[orth]
             if text in SENTENCE_END:
                 entries = _SENTENCE_END_ENTRY
             else:
-                entries = _word_entries(text, strings[lemma] if lemma else "")
+                entries = word_entries(text, strings[lemma] if lemma else "")
             if len(cache) < 200_000:
                 cache[key] = entries
         if entries is None:
             sent += 1
             continue
         for forms, surface in entries:
-            append(Word(forms, i, surface, sent))
+            append(new(Word, (forms, i, surface, sent)))
     return out
 
 
@@ -212,7 +212,7 @@ class LexiconIndex:
 
     # -- a whole doc ----------------------------------------------------------------------
 
-    def _word(self, forms: tuple[str, ...]) -> tuple[tuple[_Phrase, ...], Hit | None]:
+    def word_entry(self, forms: tuple[str, ...]) -> tuple[tuple[_Phrase, ...], Hit | None]:
         """The phrases a word may start and its single-word hit (index 0), cached per forms."""
         try:
             return self._word_cache[forms]
@@ -233,18 +233,23 @@ class LexiconIndex:
             self._word_cache[forms] = entry
         return entry
 
-    def match_words(self, words: Sequence[Word]) -> list[Hit]:
-        """All hits among `words`: phrases first, then single words not inside a phrase."""
+    def match_words(
+        self,
+        words: Sequence[Word],
+        entries: Sequence[tuple[tuple[_Phrase, ...], Hit | None]] | None = None,
+    ) -> list[Hit]:
+        """All hits among `words`: phrases first, then single words not inside a phrase.
+
+        `entries` may give `word_entry(w.forms)` for each word, already looked up.
+        """
         hits: list[Hit] = []
         singles: list[tuple[int, Hit]] = []
         covered: set[int] = set()
         n = len(words)
-        cache = self._word_cache
-        for i, w in enumerate(words):
-            entry = cache.get(w.forms)
-            if entry is None:
-                entry = self._word(w.forms)
-            starting, single = entry
+        if entries is None:
+            cache = self._word_cache
+            entries = [cache.get(w.forms) or self.word_entry(w.forms) for w in words]
+        for i, (w, (starting, single)) in enumerate(zip(words, entries, strict=True)):
             if single is not None:
                 singles.append((i, single))
             for ph in starting:

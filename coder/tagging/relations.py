@@ -169,7 +169,7 @@ class RelationScorer:
             self._extra_cache[form] = rel
         return rel
 
-    def _word_info(self, forms: tuple[str, ...]) -> tuple[bool, tuple[Relation, str] | None]:
+    def word_info(self, forms: tuple[str, ...]) -> tuple[bool, tuple[Relation, str] | None]:
         """Whether a word names stab/støtte, and its extra relation word (cached per forms)."""
         staff = any(f in STAFF_WORDS for f in forms[:3])
         extra = None
@@ -192,15 +192,13 @@ class RelationScorer:
         hits: Sequence[Hit],
         role: RoleGroup | None,
         question: tuple[str, float, Relation | None] | None,
+        infos: Sequence[tuple[bool, tuple[Relation, str] | None]] | None = None,
     ) -> RelationEvidence:
+        """Evidence per relation; `infos` may give `word_info(w.forms)` for each word."""
         ev = RelationEvidence()
-        cache = self._word_cache
-        infos = []
-        for w in words:
-            info = cache.get(w.forms)
-            if info is None:
-                info = self._word_info(w.forms)
-            infos.append(info)
+        if infos is None:
+            cache = self._word_cache
+            infos = [cache.get(w.forms) or self.word_info(w.forms) for w in words]
         staff_pos = [(w.index, w.sent) for w, info in zip(words, infos, strict=True) if info[0]]
         sent_of = {w.index: w.sent for w in words} if staff_pos else {}
 

@@ -21,13 +21,14 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+from spacy.attrs import LEMMA, ORTH
 
 from coder.codebook.model import Codebook
 from coder.domain import CodeKind, Relation, RoleGroup
-from coder.tagging.lexicon import Hit, LexiconIndex, Word, doc_words
+from coder.tagging.lexicon import SENTENCE_END, Hit, LexiconIndex, Word, word_entries
 from coder.tagging.normalise import STOPWORDS
 from coder.tagging.questions import QuestionMatcher, looks_like_question
 from coder.tagging.relations import RelationScorer
@@ -130,6 +131,17 @@ class SegmentSuggestions:
         }
 
 
+_MISSING: Any = object()
+
+
+class _Words(NamedTuple):
+    """A segment's words, with each word's lexicon entry and relation info (same order)."""
+
+    words: list[Word]
+    lex: list[Any]
+    rel: list[Any]
+
+
 @dataclass(slots=True)
 class _Context:
     """The question being answered: code -> strength (0-1) and the evidence string."""
@@ -213,6 +225,7 @@ class Suggester:
             for c in codebook
             if c.kind is CodeKind.QUESTION and c.relation is not None
         }
+        self._tokens: dict[tuple[int, int], Any] = {}  # see _analyse
         self._code_vectors: np.ndarray | None = None
         if embedder is not None:
             self._code_vectors = embedder.codes(codebook, self.code_ids)
@@ -249,14 +262,53 @@ class Suggester:
         for i, (seg, doc) in enumerate(zip(items, docs, strict=True)):
             if cancelled is not None and cancelled():
                 return
-            words = doc_words(doc)
-            yield self._one(i, seg, words, ctx, vectors.get(i))
+            yield self._one(i, seg, self._analyse(doc), ctx, vectors.get(i))
 
     def analyse_words(self, words: Sequence[Word]) -> tuple[list[Hit], Counter[str]]:
         """Lexicon hits and learning features of a segment's words (for the learner)."""
         return self.lexicon.match_words(words), features(words, self.lexicon)
 
     # -- internals ------------------------------------------------------------------------
+
+    def _analyse(self, doc: Any) -> _Words:
+        """A doc's words with their lexicon and relation lookups, in one pass.
+
+        Everything about a token that does not depend on its position is cached by its
+        (text, lemma) hash pair, so a repeated word costs one dictionary lookup.
+        """
+        strings = doc.vocab.strings
+        cache = self._tokens
+        new = tuple.__new__  # Word(...) without the named tuple's Python-level __new__
+        words: list[Word] = []
+        lex: list[Any] = []
+        rel: list[Any] = []
+        sent = 0
+        for i, key in enumerate(map(tuple, doc.to_array([ORTH, LEMMA]).tolist())):
+            entry = cache.get(key, _MISSING)
+            if entry is _MISSING:
+                entry = self._token_entry(key, strings)
+            if entry is None:
+                sent += 1
+                continue
+            for forms, surface, lex_entry, rel_info in entry:
+                words.append(new(Word, (forms, i, surface, sent)))
+                lex.append(lex_entry)
+                rel.append(rel_info)
+        return _Words(words, lex, rel)
+
+    def _token_entry(self, key: tuple[int, int], strings: Any) -> Any:
+        orth, lemma = key
+        text = strings[orth]
+        if text in SENTENCE_END:
+            entry = None
+        else:
+            entry = tuple(
+                (forms, surface, self.lexicon.word_entry(forms), self.relations.word_info(forms))
+                for forms, surface in word_entries(text, strings[lemma] if lemma else "")
+            )
+        if len(self._tokens) < 200_000:
+            self._tokens[key] = entry
+        return entry
 
     def _is_question(self, seg: SegmentInput) -> bool:
         if seg.role is RoleGroup.INTERVIEWER:
@@ -283,13 +335,14 @@ class Suggester:
         shares = np.array([*(rel_scores.get(r, 0.0) / top for r in _RELATIONS), 1.0])
         return np.where(self._rel_index < 3, 0.3 + 0.7 * shares[self._rel_index], 1.0)
 
-    def _question(self, seg: SegmentInput, words: Sequence[Word], ctx: _Context) -> str | None:
+    def _question(self, seg: SegmentInput, analysed: _Words, ctx: _Context) -> str | None:
         """Update the context from an interviewer turn; the recognised guide code or None."""
-        hits = self.lexicon.match_words(words)
+        words = analysed.words
+        hits = self.lexicon.match_words(words, analysed.lex)
         lex, _ = self._lexicon_scores(hits)
         q_ids = self.questions.ids
         bonus = 0.35 * lex[self._q_index]
-        rel_ev = self.relations.evidence(words, hits, None, None)
+        rel_ev = self.relations.evidence(words, hits, None, None, analysed.rel)
         rel_scores = rel_ev.scores()
         scale = np.ones(len(q_ids))
         if max(rel_scores.values()) > 0:
@@ -400,23 +453,24 @@ class Suggester:
         self,
         i: int,
         seg: SegmentInput,
-        words: Sequence[Word],
+        analysed: _Words,
         ctx: _Context,
         vector: np.ndarray | None,
     ) -> SegmentSuggestions:
         if self._is_question(seg):
-            asked = self._question(seg, words, ctx)
+            asked = self._question(seg, analysed, ctx)
             return SegmentSuggestions(
                 i, seg.start, seg.end, seg.speaker, seg.role, (), (), asked, seg.segment_id
             )
-        hits = self.lexicon.match_words(words)
+        words = analysed.words
+        hits = self.lexicon.match_words(words, analysed.lex)
         lex, by_code = self._lexicon_scores(hits)
         qctx, q_why = self._context_scores(ctx)
         ctx.answers += 1
         best_q = ctx.best()
         feats = features(words, self.lexicon) if self.model is not None else Counter()
 
-        rel_ev = self.relations.evidence(words, hits, seg.role, best_q)
+        rel_ev = self.relations.evidence(words, hits, seg.role, best_q, analysed.rel)
         if self.model is not None:
             for rel, (w, why) in self.model.relation_scores(feats).items():
                 if w > 0:
@@ -446,26 +500,36 @@ class Suggester:
             belief = 1.0 - (1.0 - belief) * (1.0 - emb)
         scores = belief * self._relation_factor(rel_scores) * self._level_factor
 
-        order = np.argsort(-scores)
+        order = np.argsort(-scores)[:MAX_CODES].tolist()
+        top_scores = scores[order].tolist()
+        top_q = qctx[order].tolist()
+        top_emb = emb[order].tolist()
+        speaker_why = {
+            rel: [x for x in reasons[:2] if x.startswith("speaker:")]
+            for rel, reasons in rel_ev.reasons.items()
+            if rel_scores.get(rel, 0) > 0
+        }
         codes: list[CodeSuggestion] = []
-        for j in order[:MAX_CODES]:
-            sc = float(scores[j])
+        for j, sc, q, e_sim in zip(order, top_scores, top_q, top_emb, strict=True):
             if sc < MIN_REPORTED:
                 break
             c = self.code_ids[j]
             ev: list[str] = []
-            for h in sorted(by_code.get(c, []), key=lambda h: -h.weight):
-                e = h.evidence()
-                if e not in ev:
-                    ev.append(e)
-            if c in q_why and qctx[j] > 0:
+            found = by_code.get(c)
+            if found:
+                for h in sorted(found, key=lambda h: -h.weight) if len(found) > 1 else found:
+                    e = h.evidence()
+                    if e not in ev:
+                        ev.append(e)
+            if q > 0 and c in q_why:
                 ev.append(q_why[c])
-            ev.extend(learned_why.get(c, []))
-            if emb[j] > 0:
-                ev.append(f"embedding:{emb[j]:.2f}")
+            if learned_why:
+                ev.extend(learned_why.get(c, ()))
+            if e_sim > 0:
+                ev.append(f"embedding:{e_sim:.2f}")
             rel = self.relations.relation_of(c)
-            if rel is not None and rel_scores.get(rel, 0) > 0:
-                ev.extend(x for x in rel_ev.reasons[rel][:2] if x.startswith("speaker:"))
+            if rel is not None and rel in speaker_why:
+                ev.extend(speaker_why[rel])
             codes.append(CodeSuggestion(c, round(sc, 4), tuple(ev), rel))
         relations = tuple(
             RelationScore(r, round(s, 4), tuple(rel_ev.reasons[r]))
