@@ -111,6 +111,9 @@ def autocode_cmd(
     ),
     all_: bool = typer.Option(False, "--all", help="Every current transcript."),
     min_score: float = typer.Option(0.3, "--min-score", min=0.0, max=1.0),
+    max_codes: int = typer.Option(
+        5, "--max-codes", min=1, help="Code suggestions stored per segment (the best ones)."
+    ),
     retrain_first: bool = typer.Option(
         False, "--retrain", help="Learn from decisions before suggesting."
     ),
@@ -158,6 +161,7 @@ def autocode_cmd(
                 st.coder,
                 ids,
                 min_score=min_score,
+                max_codes=max_codes,
                 progress=progress,
                 cancel=cancel,
                 suggester=suggester,

@@ -31,6 +31,7 @@ from coder.tagging.suggest import SegmentInput, SegmentSuggestions, Suggester, f
 MODEL_KEY = "tagging.model"
 DONE_KEY = "tagging.autocoded.{coder}.{transcript}"
 BATCH = 50  # segments per commit
+MAX_CODES = 5  # code suggestions stored per segment by default (see tagging-eval's "stored")
 RELATION_MIN = 0.2  # a segment relation weaker than this is not stored on its codings
 ProgressFn = Callable[[int, int, str], None]  # segments done, segments total, transcript name
 Cancel = threading.Event | Callable[[], bool]
@@ -128,11 +129,12 @@ def suggest_transcript(
     return suggester.suggest(inputs, top=top)
 
 
-def _fingerprint(suggester: Suggester, min_score: float) -> str:
+def _fingerprint(suggester: Suggester, min_score: float, max_codes: int = MAX_CODES) -> str:
     h = hashlib.sha256()
     h.update(suggester.codebook.version.encode())
     h.update(",".join(suggester.code_ids).encode())
     h.update(f"{min_score:.4f}".encode())
+    h.update(f"max{max_codes}".encode())
     h.update(b"emb" if suggester.embedder is not None else b"-")
     if suggester.model is not None:
         h.update(suggester.model.to_json().encode())
@@ -150,6 +152,7 @@ def _store_batch(
     suggester: Suggester,
     batch: Sequence[SegmentSuggestions],
     min_score: float,
+    max_codes: int = 0,
 ) -> tuple[int, int, int, int]:
     """Upsert one batch in one transaction: (stored, unchanged, kept_decided, removed)."""
     stored = unchanged = kept = removed = 0
@@ -162,7 +165,7 @@ def _store_batch(
             wanted: dict[str, tuple[float, tuple[str, ...], Relation | None]] = {}
             seg_rel = sug.relations[0] if sug.relations else None
             relation = seg_rel.relation if seg_rel and seg_rel.score >= RELATION_MIN else None
-            for c in sug.codes:
+            for c in sug.codes[:max_codes] if max_codes else sug.codes:
                 if c.score >= min_score and c.code in known:
                     wanted[c.code] = (c.score, c.evidence, relation or c.relation)
             if relation is not None and seg_rel is not None and seg_rel.score >= min_score:
@@ -208,6 +211,7 @@ def autocode(
     transcript_ids: Iterable[int] | None = None,
     *,
     min_score: float = 0.3,
+    max_codes: int = 0,
     progress: ProgressFn | None = None,
     cancel: Cancel | None = None,
     suggester: Suggester | None = None,
@@ -216,6 +220,8 @@ def autocode(
 ) -> AutocodeReport:
     """Store suggestions for the given transcripts (all current ones when None).
 
+    At most `max_codes` code suggestions are stored per segment (the best ones scoring at
+    least `min_score`; 0 means the default, MAX_CODES): more is clutter to review.
     Idempotent; commits every `batch_size` segments; checks `cancel` between segments and
     stops cleanly (what was committed stays). Transcripts already autocoded with the same
     model and settings are skipped unless `force`.
@@ -229,7 +235,8 @@ def autocode(
             ids = [t.id for t in TranscriptRepo(s).list_transcripts()]
     else:
         ids = list(dict.fromkeys(transcript_ids))
-    fingerprint = _fingerprint(suggester, min_score)
+    max_codes = MAX_CODES if max_codes == 0 else max_codes
+    fingerprint = _fingerprint(suggester, min_score, max_codes)
     todo: list[tuple[int, str, list[SegmentInput]]] = []
     skipped = 0
     with store.session() as s:
@@ -260,14 +267,18 @@ def autocode(
             last = sug.index
             done += 1
             if len(batch) >= batch_size:
-                counts = _add(counts, _store_batch(store, coder, suggester, batch, min_score))
+                counts = _add(
+                    counts, _store_batch(store, coder, suggester, batch, min_score, max_codes)
+                )
                 batch = []
             if progress is not None:
                 progress(done, total, name)
             if _is_cancelled(cancel):
                 break
         if batch:
-            counts = _add(counts, _store_batch(store, coder, suggester, batch, min_score))
+            counts = _add(
+                counts, _store_batch(store, coder, suggester, batch, min_score, max_codes)
+            )
         if last == len(inputs) - 1:
             with store.session() as s:
                 CodeRepo(s).set_setting(DONE_KEY.format(coder=coder, transcript=tid), fingerprint)

@@ -39,6 +39,8 @@ from coder.tagging.suggest import SegmentInput, SegmentSuggestions, Suggester, f
 
 EXTRA_FILE = "extra.jsonl"
 TOP_K = 3
+STORE_MIN = 0.3  # autocode's default --min-score
+STORE_MAX = 5  # autocode's default --max-codes (coder.services.autocode.MAX_CODES)
 CURVE_POINTS = (0, 10, 25, 50, 100, 150)
 CURVE_SEED = 13
 
@@ -176,6 +178,11 @@ class Scores:
     top3_lenient: int = 0
     top3_strict: int = 0
     top1_strict: int = 0
+    # what autocode would store with its defaults (score >= STORE_MIN, best STORE_MAX)
+    stored: int = 0
+    stored_right: int = 0
+    gold_codes: int = 0
+    gold_stored: int = 0
 
     def add(
         self,
@@ -183,6 +190,7 @@ class Scores:
         gold: GoldLabel,
         relation: Relation | None,
         codes: Sequence[str],
+        scores: Sequence[float] | None = None,
     ) -> None:
         if gold.relation is not None:
             self.n_rel += 1
@@ -199,6 +207,17 @@ class Scores:
             self.top3_strict += any(c in gold.codes for c in top)
             self.top3_lenient += any(lenient_match(codebook, c, g) for c in top for g in gold.codes)
             self.top1_strict += bool(top) and top[0] in gold.codes
+            if scores is not None:
+                kept = [c for c, sc in zip(codes, scores, strict=True) if sc >= STORE_MIN]
+                kept = kept[:STORE_MAX]
+                self.stored += len(kept)
+                self.stored_right += sum(
+                    any(lenient_match(codebook, c, g) for g in gold.codes) for c in kept
+                )
+                self.gold_codes += len(gold.codes)
+                self.gold_stored += sum(
+                    any(lenient_match(codebook, c, g) for c in kept) for g in gold.codes
+                )
 
     def summary(self) -> dict[str, Any]:
         per: dict[str, dict[str, float]] = {}
@@ -218,6 +237,11 @@ class Scores:
             else 0.0,
             "codes_top3_strict": round(self.top3_strict / self.n_codes, 3) if self.n_codes else 0.0,
             "codes_top1_strict": round(self.top1_strict / self.n_codes, 3) if self.n_codes else 0.0,
+            "stored_per_segment": round(self.stored / self.n_codes, 2) if self.n_codes else 0.0,
+            "stored_precision": round(self.stored_right / self.stored, 3) if self.stored else 0.0,
+            "stored_recall": round(self.gold_stored / self.gold_codes, 3)
+            if self.gold_codes
+            else 0.0,
         }
 
 
@@ -299,7 +323,9 @@ def score_runs(
     sc = Scores()
     for label, s in results:
         if keep(label):
-            sc.add(codebook, label, s.relation, [c.code for c in s.codes])
+            sc.add(
+                codebook, label, s.relation, [c.code for c in s.codes], [c.score for c in s.codes]
+            )
     return sc
 
 
@@ -469,6 +495,13 @@ def format_report(report: dict[str, Any]) -> str:
                 f"{name:12}"
                 + "".join(cells)
                 + f"   (n={s['segments_with_relation']}/{s['segments_with_codes']})"
+            )
+        s = report["system"][split]
+        if s.get("stored_per_segment"):
+            lines.append(
+                f"{'':12}autocode defaults (score >= {STORE_MIN}, best {STORE_MAX}): "
+                f"{s['stored_per_segment']:.2f} stored per segment, precision "
+                f"{s['stored_precision']:.3f}, recall {s['stored_recall']:.3f} (lenient)"
             )
     if report.get("learning_curve"):
         lines.append("")

@@ -151,3 +151,24 @@ def test_learning_from_decisions_in_the_database(project: tuple[Store, int, Sugg
     model = load_model(store)
     assert model is not None and report.examples >= 1 and model.examples == report.examples
     assert rows[0].code_id in model.codes and model.codes[rows[0].code_id].n >= 1
+
+
+def test_autocode_stores_at_most_max_codes_per_segment(
+    project: tuple[Store, int, Suggester],
+) -> None:
+    store, tid, sugg = project
+    autocode(store, "anna", [tid], suggester=sugg, min_score=0.0, max_codes=2)
+    rel_codes = {c.id for c in sugg.codebook if c.kind.value == "relation"}
+    per_segment: dict[int, int] = {}
+    for r in _codings(store):
+        if r.code_id not in rel_codes:
+            per_segment[r.segment_id] = per_segment.get(r.segment_id, 0) + 1
+    assert per_segment and max(per_segment.values()) == 2
+    # a wider cap is a different setting: the transcript is redone, not skipped
+    wider = autocode(store, "anna", [tid], suggester=sugg, min_score=0.0, max_codes=4)
+    assert wider.skipped_transcripts == 0 and wider.stored > 0
+    counts: dict[int, int] = {}
+    for r in _codings(store):
+        if r.code_id not in rel_codes:
+            counts[r.segment_id] = counts.get(r.segment_id, 0) + 1
+    assert max(counts.values()) <= 4 and sum(counts.values()) > sum(per_segment.values())
