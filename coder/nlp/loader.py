@@ -150,7 +150,7 @@ def _needed_components(nlp: Any, wanted: frozenset[str]) -> list[str]:
 
 def _normalise(nlp: Any) -> Any:
     """Append coder's adapters so every pipeline gives the same conventions."""
-    from coder.nlp.labels import PERSON_ALIASES, PERSON_LABEL
+    from coder.nlp.labels import NAME_CONSISTENCY, PERSON_ALIASES, PERSON_LABEL
     from coder.nlp.lemmas import FACTORY
 
     factories = [nlp.get_pipe_meta(n).factory for n in nlp.pipe_names]
@@ -164,6 +164,8 @@ def _normalise(nlp: Any) -> Any:
         labels = set(getattr(nlp.get_pipe("ner"), "labels", ()))
         if labels & PERSON_ALIASES and PERSON_LABEL not in labels:
             nlp.add_pipe("coder_person_label", last=True)
+        if NAME_CONSISTENCY not in factories:
+            nlp.add_pipe(NAME_CONSISTENCY, last=True)
     return nlp
 
 

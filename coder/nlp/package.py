@@ -73,9 +73,16 @@ def package_pipeline(
     if dev_dir is not None and dev_dir.is_dir():
         from coder.nlp.evaluate import evaluate_folder
 
+        # scored as coder.nlp.load() serves it: with the name-consistency adapter
+        from coder.nlp.labels import NAME_CONSISTENCY
+
+        nlp.add_pipe(NAME_CONSISTENCY, last=True)
         scores = evaluate_folder(nlp, dev_dir)
+        nlp.remove_pipe(NAME_CONSISTENCY)
         meta["performance"] = {k: round(v, 4) for k, v in scores.as_dict().items()}
-        meta["performance"]["evaluated_on"] = f"NDT Bokmål {dev_dir.name}/ split"
+        meta["performance"]["evaluated_on"] = (
+            f"NDT Bokmål {dev_dir.name}/ split, as loaded by coder.nlp.load()"
+        )
     nlp.meta.clear()
     nlp.meta.update(meta)
     if dest.exists():

@@ -92,7 +92,7 @@ def test_shipped_pipeline_loads_offline_with_only_needed_components(
     assert "ner" not in tagging.pipe_names and "parser" not in tagging.pipe_names
     assert {"tok2vec", "morphologizer", "lemmatizer", "senter"} <= set(tagging.pipe_names)
     ner = loader.load("pseudonymise")
-    assert ner.pipe_names == ["ner"]
+    assert ner.pipe_names == ["ner", "coder_person_names"]
     full = loader.load()
     assert "parser" in full.pipe_names and "senter" not in full.pipe_names
     doc = tagging("Vi styrker staben. Politikerne bestemmer.")
