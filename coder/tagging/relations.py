@@ -3,7 +3,8 @@
 Three sources, each explained in the evidence: relation words (the REL.* lexicons, matched
 like any lexicon), counted more when they stand near a staff/support word because the study
 asks who stab/støtte interacts with; the speaker's role group (a politician mostly talks about
-the politicians' side); and the guide question being answered (C13 is about politicians).
+the politicians' side, the more so when speaking as "vi" or "jeg"); and the guide question
+being answered (C13 is about politicians).
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ STAFF_PREFIXES = (
     "sekretariat",
     "arkiv",
 )
+FIRST_PERSON = frozenset(["vi", "oss", "vår", "vårt", "våre", "jeg", "meg", "min", "mitt", "mine"])
+OWN_SIDE_WEIGHT = 1.0  # at three or more first-person words (see evidence())
 NEAR = 6  # tokens either side
 QUESTION_WEIGHT = 1.6  # evidence from the guide question being answered (times its strength)
 SPEAKER_WEIGHT = 1.3  # scales SPEAKER_PRIOR
@@ -80,7 +83,16 @@ SPEAKER_PRIOR: dict[RoleGroup, tuple[Relation, float]] = {
 # Phrases people use for each side that the codebook's REL lexicons may not list.
 EXTRA_TERMS: dict[Relation, tuple[str, ...]] = {
     Relation.POLITICIANS: ("politikk", "bystyrerepresentant", "valg", "partigruppe"),
-    Relation.CEO: ("rådmannsgruppe", "kommunaldirektør", "direktør", "toppleder"),
+    # "ledelsen" alone is the administrative leadership ("politisk ledelse" is a phrase of
+    # the politicians' lexicon and is matched first)
+    Relation.CEO: (
+        "rådmannsgruppe",
+        "kommunaldirektør",
+        "direktør",
+        "toppleder",
+        "ledelse",
+        "ledermøte",
+    ),
     Relation.UNITS: (
         "enhet",
         "virksomhet",
@@ -237,6 +249,11 @@ class RelationScorer:
         if role in SPEAKER_PRIOR:
             rel, w = SPEAKER_PRIOR[role]
             ev.add(rel, SPEAKER_WEIGHT * w, f"speaker:{role.value}")
+            # Speaking as "vi"/"jeg", a speaker describes their own side's dealings with
+            # stab/støtte: the more they do, the more the passage is about that relation.
+            own = sum(1 for word in words if word.forms[0] in FIRST_PERSON)
+            if own:
+                ev.add(rel, OWN_SIDE_WEIGHT * min(1.0, own / 3), f"own-side:{role.value}")
         if question is not None:
             code_id, strength, rel = question
             if rel is not None:
