@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import random
 import sys
 import time
 from pathlib import Path
+
+# One BLAS thread: the figures are per core, and OpenBLAS's spinning helper threads would
+# inflate the CPU time of the parser (the baseline) and so flatter the ratio.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

@@ -58,6 +58,10 @@ def content(text: str) -> str:
     return " ".join(w for w in words(text.replace("/", " ")) if w not in STOPWORDS)
 
 
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
+
+
 def _stems(text: str) -> list[frozenset[str]]:
     """Candidate forms per content word (generic guide words left out)."""
     return [
@@ -150,6 +154,7 @@ class QuestionMatcher:
             texts.append(content(code.text))
             stems.append(_stems(code.text))
         self.texts = texts
+        self.sorted_texts = [_sorted_words(t) for t in texts]
         self.cover = _CoverageIndex(stems)
         self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
 
@@ -172,7 +177,8 @@ class QuestionMatcher:
         if not turn or not self.texts:
             return np.zeros(len(self.ids))
         ts = process.cdist([turn], self.texts, scorer=fuzz.token_set_ratio)[0]
-        so = process.cdist([turn], self.texts, scorer=fuzz.token_sort_ratio)[0]
+        # token_sort_ratio, with the guide texts' words sorted once
+        so = process.cdist([_sorted_words(turn)], self.sorted_texts, scorer=fuzz.ratio)[0]
         cover = self.cover.coverage(_stems(text))
         n_turn = max(1, len(turn.split()))
         # token_set_ratio says 100 whenever the guide text's words are a subset of the turn's;

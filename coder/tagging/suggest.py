@@ -64,16 +64,16 @@ class SegmentInput:
     segment_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CodeSuggestion:
+class CodeSuggestion(NamedTuple):
+    """One suggested code (named tuples: a transcript makes thousands)."""
+
     code: str
     score: float
     evidence: tuple[str, ...]
     relation: Relation | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RelationScore:
+class RelationScore(NamedTuple):
     relation: Relation
     score: float
     evidence: tuple[str, ...] = ()
