@@ -210,6 +210,16 @@ class TranscriptView(ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = Size(width + GUTTER + 1, y)
 
+    def on_show(self) -> None:
+        """Take the keys back if a screen switch left nothing focused.
+
+        Switching back to the Coding screen can lay it out once with the view hidden; Textual
+        then blurs the view, and j/k/a would reach no widget until the user clicked.
+        """
+        screen = self.screen
+        if screen.is_current and screen.focused is None:
+            self.focus(scroll_visible=False)
+
     def on_resize(self, event: events.Resize) -> None:
         if self._text_width != self._layout_width:
             self._relayout()
