@@ -209,9 +209,10 @@ async def keystroke(app: App[None], frames: Frames, key: str) -> tuple[float, fl
     clock = Clock()
     app.post_message(events.Key(key, key if len(key) == 1 else None))
     await settle(app, frames)
-    if frames.last is None:
-        return clock.stop()  # nothing to redraw: the time until the app was quiet
-    return clock.until(frames.last)
+    result = clock.stop() if frames.last is None else clock.until(frames.last)
+    if os.environ.get("BENCH_VERBOSE"):
+        print(f"  {key}: wall {result[0] * 1000:.1f} ms, cpu {result[1] * 1000:.1f} ms")
+    return result
 
 
 async def measure(
@@ -317,7 +318,13 @@ class Profiler:
     def report(self) -> None:
         if self.profile is not None:
             out = io.StringIO()
-            pstats.Stats(self.profile, stream=out).sort_stats("tottime").print_stats(30)
+            pstats.Stats(self.profile, stream=out).sort_stats(
+                os.environ.get("BENCH_SORT", "tottime")
+            ).print_stats(int(os.environ.get("BENCH_TOP", "30")))
+            if os.environ.get("BENCH_CALLERS"):
+                pstats.Stats(self.profile, stream=out).sort_stats("tottime").print_callers(
+                    os.environ["BENCH_CALLERS"]
+                )
             print(out.getvalue())
 
 

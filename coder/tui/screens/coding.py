@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from rich.console import Group
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Header, Static
 
 from coder.domain import CodingInfo, MemoInfo, Relation, RoleGroup, SegmentInfo
@@ -19,6 +18,7 @@ from coder.tui.screens.base import CoderScreen
 from coder.tui.theme import RELATION_SHORT, role_color, role_name
 from coder.tui.widgets.dialogs import CodePicker, MemoEditor, RelationPicker, TextPrompt
 from coder.tui.widgets.keybar import KeyBar
+from coder.tui.widgets.panel import SidePanel
 from coder.tui.widgets.transcript import SegmentRow, TranscriptView
 
 DEFAULT_THRESHOLD = "0.70"
@@ -44,6 +44,20 @@ class CodingScreen(CoderScreen):
         Binding(
             "left_square_bracket", "panel(-1)", "Prev code", id="coding.panel_prev", show=False
         ),
+        Binding(
+            "shift+pagedown,right_curly_bracket",
+            "panel_scroll(1)",
+            "Scroll side panel down",
+            id="coding.panel_scroll_down",
+            show=False,
+        ),
+        Binding(
+            "shift+pageup,left_curly_bracket",
+            "panel_scroll(-1)",
+            "Scroll side panel up",
+            id="coding.panel_scroll_up",
+            show=False,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -66,13 +80,14 @@ class CodingScreen(CoderScreen):
         )
         with Horizontal(id="coding-body"):
             yield TranscriptView(id="transcript")
-            with Vertical(id="coding-side"):
-                yield Static(id="coding-panel")
+            yield SidePanel(id="coding-panel")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.seen_version = self.coder_app.data_version
-        self.query_one(TranscriptView).focus()
+        view = self.query_one(TranscriptView)
+        view.listener = self._moved
+        view.focus()
         self._ready = True
         if self._pending_open is not None:
             tid, seg = self._pending_open
@@ -138,6 +153,7 @@ class CodingScreen(CoderScreen):
         self.loading = None
         self._update_panel()
         self._update_title()
+        self.coder_app.freeze_heap()
 
     def _row(self, seg: SegmentInfo) -> SegmentRow:
         codings = self.codings.get(seg.id, [])
@@ -198,12 +214,17 @@ class CodingScreen(CoderScreen):
         code = next((c for c in self.coder_app.codes if c.id == code_id), None)
         return code.label if code else code_id
 
+    @property
+    def panel(self) -> SidePanel:
+        return self.query_one("#coding-panel", SidePanel)
+
     def _update_panel(self) -> None:
-        panel = self.query_one("#coding-panel", Static)
+        """Rewrite the side panel; it redraws only the lines that changed, in the same frame."""
+        panel = self.panel
         view = self.view
         cur = view.current
         if cur is None:
-            panel.update(Text("No segment.", style="dim"), layout=False)
+            panel.set_lines([Text("No segment.", style="dim")])
             return
         seg = self.segments[view.cursor]
         pending, applied = self._items()
@@ -224,29 +245,29 @@ class CodingScreen(CoderScreen):
             parts.append(Text.assemble(("span ", "dim"), (f"“{snippet}”", "reverse")))
         else:
             parts.append(Text("whole segment (shift+→ selects a span)", style="dim"))
-        parts.append(Text(f"\nSuggestions ({len(pending)})", style="bold"))
-        if not pending:
-            parts.append(Text("  none", style="dim"))
-        for c in pending:
-            parts.extend(self._coding_lines(c, chosen is not None and chosen[1] is c, seg))
-        parts.append(Text(f"\nCodes ({len(applied)})", style="bold"))
-        if not applied:
-            parts.append(Text("  none — c to code", style="dim"))
-        for c in applied:
-            parts.extend(self._coding_lines(c, chosen is not None and chosen[1] is c, seg))
+        keep: tuple[int, int] | None = None
+        for title, items, empty in (
+            ("Suggestions", pending, "  none"),
+            ("Codes", applied, "  none — c to code"),
+        ):
+            parts.append(Text(""))
+            parts.append(Text(f"{title} ({len(items)})", style="bold"))
+            if not items:
+                parts.append(Text(empty, style="dim"))
+            for c in items:
+                is_chosen = chosen is not None and chosen[1] is c
+                lines = self._coding_lines(c, is_chosen, seg)
+                if is_chosen:
+                    keep = (len(parts), len(parts) + len(lines))
+                parts.extend(lines)
         memos = self.memos.get(cur.segment_id, [])
         if memos:
-            parts.append(Text(f"\nMemos ({len(memos)})", style="bold"))
+            parts.append(Text(""))
+            parts.append(Text(f"Memos ({len(memos)})", style="bold"))
             for m in memos:
                 where = " [on code]" if m.coding_id else ""
                 parts.append(Text(f"  ✎ {m.author}{where}: {m.text}", style="#76b7b2"))
-        # The panel has a fixed size (redrawing it needs no layout pass); when its content is
-        # taller, it starts a little above the selected code so that one stays in view.
-        height = max(panel.size.height, 1)
-        chosen_at = next((i for i, p in enumerate(parts) if p.plain.startswith("▶")), 0)
-        if sum(1 + p.plain.count("\n") for p in parts) > height and chosen_at > 3:
-            parts = parts[:2] + [Text("  …", style="dim")] + parts[chosen_at - 1 :]
-        panel.update(Group(*parts), layout=False)
+        panel.set_lines(parts, keep=keep)
 
     def _coding_lines(self, c: CodingInfo, chosen: bool, seg: SegmentInfo) -> list[Text]:
         color = self.coder_app.code_colors.get(c.code_id, "#888888")
@@ -292,12 +313,16 @@ class CodingScreen(CoderScreen):
             ),
         )
 
-    @on(TranscriptView.Moved)
-    def _moved(self, event: TranscriptView.Moved) -> None:
-        if event.index != self._last_index:
+    def _moved(self, index: int) -> None:
+        """The view's cursor or span changed: redraw the panel in the same frame."""
+        if index != self._last_index:
             self.panel_index = 0
-            self._last_index = event.index
+            self._last_index = index
         self._update_panel()
+
+    def action_panel_scroll(self, delta: int) -> None:
+        """Page the side panel without leaving the transcript (tab focuses the panel itself)."""
+        self.panel.action_scroll_page(delta)
 
     def action_panel(self, delta: int) -> None:
         pending, applied = self._items()
