@@ -240,7 +240,7 @@ async def measure(
                 if (
                     isinstance(screen, CodingScreen)
                     and screen.data is not None
-                    and screen.loading is None
+                    and screen.loading_id is None
                 ):
                     break
                 await asyncio.sleep(0.001)
@@ -284,7 +284,8 @@ async def measure(
                 await keystroke(app, frames, "n")
                 clock = Clock()
                 accepts.append(await keystroke(app, frames, "a"))
-                await app.workers.wait_for_complete()
+                while app.writer.pending:  # committed and read back (see coder/tui/writes.py)
+                    await asyncio.sleep(0.001)
                 committed.append(clock.stop())
         out["accept"] = accepts
         out["committed"] = committed
