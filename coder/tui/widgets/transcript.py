@@ -131,9 +131,10 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("escape", "clear_span", "Whole segment", id="span.clear", show=False),
     ]
 
-    # A stable scrollbar gutter keeps the text width fixed, so the layout is computed once.
+    # The scrollbar is always shown: the text width stays fixed (the wrap layout is computed
+    # once), and a loaded transcript needs no extra layout pass to bring the scrollbar in.
     DEFAULT_CSS = """
-    TranscriptView { background: $surface; scrollbar-gutter: stable; overflow-x: hidden; }
+    TranscriptView { background: $surface; overflow-y: scroll; overflow-x: hidden; }
     """
 
     class Moved(Message):
