@@ -293,3 +293,23 @@ async def test_the_main_workflow_at_80x24(project: Project) -> None:
         assert memos.get(flora[2], []) == []
         assert [b[0] for b in screen.view.rows[1].badges] == ["B5a"]
         assert sorted(b[0] for b in screen.view.rows[2].badges) == ["C13", "C14"]
+
+
+async def test_the_transcript_keeps_the_keys_after_a_screen_switch_hid_it(
+    sqlite_project: Project,
+) -> None:
+    """Switching back to the Coding screen can lay it out once with the view hidden (seen on a
+    50,000-word transcript); Textual blurs a hidden widget, and j/k then reached nothing."""
+    app = make_app(sqlite_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coding(pilot, sqlite_project.flora)
+        view = coding_screen(app).view
+        assert app.focused is view
+        view.post_message(events.Hide())
+        view.post_message(events.Show())
+        await settle(pilot)
+        assert app.focused is view
+        before = view.cursor
+        await pilot.press("j")
+        await settle(pilot)
+        assert view.cursor == before + 1
