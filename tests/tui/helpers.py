@@ -16,9 +16,22 @@ def make_app(project: Project, **kwargs: object) -> CoderApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let thread workers finish and their results reach the screen."""
+    """Let thread workers and queued writes finish and their results reach the screen."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await writes_done(pilot)
+
+
+async def writes_done(pilot: Pilot[None]) -> None:
+    """Wait until the writer thread has committed and reported every queued decision."""
+    app = pilot.app
+    assert isinstance(app, CoderApp)
+    for _ in range(1000):
+        if not app.writer.pending:
+            break
+        await pilot.pause(0.01)
+    assert not app.writer.pending, "queued writes did not finish"
     await pilot.pause()
 
 

@@ -1,4 +1,5 @@
-"""Snapshot pictures of every screen at 100x30 with the deterministic test project (SVGs in __snapshots__)."""
+"""Snapshot pictures of every screen at 100x30, and the main ones at 80x24, with the deterministic
+test project (SVGs in __snapshots__)."""
 
 from __future__ import annotations
 
@@ -69,3 +70,51 @@ def test_help_screen(snap_compare, sqlite_project: Project) -> None:  # type: ig
         await settle(pilot)
 
     assert snap_compare(make_app(sqlite_project), terminal_size=SIZE, run_before=ready)
+
+
+# -- 80x24: the smallest terminal the workspace supports -----------------------------------------
+SMALL = (80, 24)
+
+
+def test_coding_screen_with_suggestions_and_a_span_at_80x24(
+    snap_compare, sqlite_project: Project
+) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: Pilot[None]) -> None:
+        await open_coding(pilot, sqlite_project.flora)
+        await pilot.press("shift+right", "shift+right", "right_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sqlite_project), terminal_size=SMALL, run_before=ready)
+
+
+def test_side_panel_scrolled_to_the_selected_code_at_80x24(
+    snap_compare, sqlite_project: Project
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.tui.test_coding_screen import many_suggestions
+
+    seg = many_suggestions(sqlite_project)
+
+    async def ready(pilot: Pilot[None]) -> None:
+        await open_coding(pilot, sqlite_project.flora, seg)
+        await pilot.press(*["right_square_bracket"] * 7)
+        await settle(pilot)
+
+    assert snap_compare(make_app(sqlite_project), terminal_size=SMALL, run_before=ready)
+
+
+def test_code_picker_at_80x24(snap_compare, sqlite_project: Project) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: Pilot[None]) -> None:
+        await open_coding(pilot, sqlite_project.flora)
+        await pilot.press("c", *"sty")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sqlite_project), terminal_size=SMALL, run_before=ready)
+
+
+def test_library_screen_at_80x24(snap_compare, sqlite_project: Project) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sqlite_project), terminal_size=SMALL, run_before=ready)

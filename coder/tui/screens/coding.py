@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Header, Static
 
-from coder.domain import CodingInfo, MemoInfo, Relation, RoleGroup, SegmentInfo
+from coder.domain import CodingInfo, CodingStatus, MemoInfo, Relation, RoleGroup, SegmentInfo
 from coder.errors import CoderError
 from coder.services import coding
 from coder.services.catalog import TranscriptView as TranscriptData
-from coder.services.workspace import applied_for, coding_view, pending_for, segment_state
+from coder.services.workspace import (
+    SegmentState,
+    applied_for,
+    coding_view,
+    pending_for,
+    segment_state,
+)
 from coder.tui.screens.base import CoderScreen
 from coder.tui.theme import RELATION_SHORT, role_color, role_name
 from coder.tui.widgets.dialogs import CodePicker, MemoEditor, RelationPicker, TextPrompt
 from coder.tui.widgets.keybar import KeyBar
+from coder.tui.widgets.panel import SidePanel
 from coder.tui.widgets.transcript import SegmentRow, TranscriptView
+from coder.tui.writes import Resolve
 
 DEFAULT_THRESHOLD = "0.70"
 
@@ -44,6 +55,20 @@ class CodingScreen(CoderScreen):
         Binding(
             "left_square_bracket", "panel(-1)", "Prev code", id="coding.panel_prev", show=False
         ),
+        Binding(
+            "shift+pagedown,right_curly_bracket",
+            "panel_scroll(1)",
+            "Scroll side panel down",
+            id="coding.panel_scroll_down",
+            show=False,
+        ),
+        Binding(
+            "shift+pageup,left_curly_bracket",
+            "panel_scroll(-1)",
+            "Scroll side panel up",
+            id="coding.panel_scroll_up",
+            show=False,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -54,10 +79,15 @@ class CodingScreen(CoderScreen):
         self.memos: dict[int, list[MemoInfo]] = {}
         self.names: dict[int, str] = {}
         self.panel_index = 0
-        self.loading: int | None = None
+        # The transcript being loaded. (Not `loading`: that is Textual's reactive which puts a
+        # loading indicator over the whole screen and costs two layout passes.)
+        self.loading_id: int | None = None
         self._pending_open: tuple[int, int | None] | None = None
         self._last_index: int | None = None
         self._ready = False
+        self._stale = False  # a reload was asked for while writes were queued
+        self._index: dict[int, int] = {}  # segment id -> row index
+        self._writing: dict[int, int] = {}  # segment id -> queued writes on it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,13 +96,14 @@ class CodingScreen(CoderScreen):
         )
         with Horizontal(id="coding-body"):
             yield TranscriptView(id="transcript")
-            with Vertical(id="coding-side"):
-                yield Static(id="coding-panel")
+            yield SidePanel(id="coding-panel")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.seen_version = self.coder_app.data_version
-        self.query_one(TranscriptView).focus()
+        view = self.query_one(TranscriptView)
+        view.listener = self._moved
+        view.focus()
         self._ready = True
         if self._pending_open is not None:
             tid, seg = self._pending_open
@@ -88,12 +119,20 @@ class CodingScreen(CoderScreen):
         if not self._ready:
             self._pending_open = (transcript_id, segment_id)
             return
-        self.loading = transcript_id
+        self.loading_id = transcript_id
+        if self.data is None:
+            self.query_one("#coding-title", Static).update(Text("loading…", style="dim"))
         self.load_transcript(transcript_id, segment_id, keep_position=False)
 
     def refresh_data(self) -> None:
-        if self.data is not None:
-            self.load_transcript(self.data.transcript.id, None, keep_position=True)
+        if self.data is None:
+            return
+        if self.coder_app.writer.pending:
+            # A reload now would drop decisions still on their way to the database.
+            self._stale = True
+            return
+        self._stale = False
+        self.load_transcript(self.data.transcript.id, None, keep_position=True)
 
     @work(thread=True, exclusive=True, group="load")
     def load_transcript(self, tid: int, segment_id: int | None, keep_position: bool) -> None:
@@ -116,6 +155,7 @@ class CodingScreen(CoderScreen):
         self.codings = {k: list(v) for k, v in data.codings.items()}
         self.memos = {k: list(v) for k, v in data.memos.items()}
         self.names = {p.id: p.display_name for p in data.participants}
+        self._index = {seg.id: i for i, seg in enumerate(self.segments)}
         rows = [self._row(seg) for seg in self.segments]
         target = segment_id or current
         cursor = 0
@@ -135,12 +175,23 @@ class CodingScreen(CoderScreen):
             view.span = span
         if not keep_position:
             self.panel_index = 0
-        self.loading = None
+        self.loading_id = None
         self._update_panel()
         self._update_title()
+        self.coder_app.freeze_heap()
 
     def _row(self, seg: SegmentInfo) -> SegmentRow:
         codings = self.codings.get(seg.id, [])
+        speaker = self.names.get(seg.participant_id or -1) or seg.speaker or "?"
+        if not codings:  # most segments: nothing to sort or colour
+            return SegmentRow(
+                segment_id=seg.id,
+                ordinal=seg.ordinal,
+                text=seg.text,
+                speaker=speaker,
+                role_group=seg.role_group,
+                memos=len(self.memos.get(seg.id, ())),
+            )
         applied = applied_for(codings, self.coder)
         colors = self.coder_app.code_colors
         spans = [
@@ -152,7 +203,6 @@ class CodingScreen(CoderScreen):
         for c in applied:
             if all(b[0] != c.code_id for b in badges):
                 badges.append((c.code_id, colors.get(c.code_id, "#888888")))
-        speaker = self.names.get(seg.participant_id or -1) or seg.speaker or "?"
         return SegmentRow(
             segment_id=seg.id,
             ordinal=seg.ordinal,
@@ -165,18 +215,54 @@ class CodingScreen(CoderScreen):
             memos=len(self.memos.get(seg.id, [])),
         )
 
-    def _reload_segment(self, index: int) -> None:
-        """Re-read one segment's codings and memos after an action on it (cheap)."""
-        seg = self.segments[index]
-        state = self.call_service(segment_state, self.store, seg.id)
-        if state is None:
-            return
-        self.codings[seg.id] = state.codings
-        self.memos[seg.id] = state.memos
-        self.view.update_row(index, self._row(seg))
+    def _redraw_segment(self, index: int) -> None:
+        """Show one segment's (changed) codings: its lines, the panel and the title."""
+        self.view.update_row(index, self._row(self.segments[index]))
         self._update_panel()
         self._update_title()
-        self.coder_app.data_changed(reload_current=False)
+
+    def _write(
+        self,
+        index: int,
+        write: Callable[[Resolve], Any],
+        then: Callable[[Any], None] | None = None,
+        *,
+        placeholder: int | None = None,
+        optimistic: bool = False,
+    ) -> None:
+        """Queue a write on segment `index`; when it is done, show the segment as stored.
+
+        The segment's state is read back after the write (also after a failed one, which so
+        reverts an optimistic change), and applied once no other write on it is queued.
+        """
+        seg_id = self.segments[index].id
+        tid = self.data.transcript.id if self.data else None
+        store = self.store
+        self._writing[seg_id] = self._writing.get(seg_id, 0) + 1
+
+        def done(result: Any, error: BaseException | None, state: SegmentState | None) -> None:
+            left = self._writing.get(seg_id, 1) - 1
+            self._writing[seg_id] = left
+            if error is not None:
+                self.coder_app.write_failed(error)
+            showing = self.data is not None and self.data.transcript.id == tid
+            if showing and left == 0 and state is not None and seg_id in self._index:
+                self.codings[seg_id] = state.codings
+                self.memos[seg_id] = state.memos
+                self._redraw_segment(self._index[seg_id])
+            if error is None and then is not None and showing:
+                then(result)
+            self.coder_app.data_changed(reload_current=False)
+            if self._stale and not self.coder_app.writer.pending:
+                self.refresh_data()
+
+        self.coder_app.writer.submit(
+            write,
+            done,
+            read=lambda: segment_state(store, seg_id),
+            placeholder=placeholder,
+            after_frame=optimistic,
+        )
 
     # -- the side panel --------------------------------------------------------------------------
     def _items(self) -> tuple[list[CodingInfo], list[CodingInfo]]:
@@ -198,12 +284,17 @@ class CodingScreen(CoderScreen):
         code = next((c for c in self.coder_app.codes if c.id == code_id), None)
         return code.label if code else code_id
 
+    @property
+    def panel(self) -> SidePanel:
+        return self.query_one("#coding-panel", SidePanel)
+
     def _update_panel(self) -> None:
-        panel = self.query_one("#coding-panel", Static)
+        """Rewrite the side panel; it redraws only the lines that changed, in the same frame."""
+        panel = self.panel
         view = self.view
         cur = view.current
         if cur is None:
-            panel.update(Text("No segment.", style="dim"), layout=False)
+            panel.set_lines([Text("No segment.", style="dim")])
             return
         seg = self.segments[view.cursor]
         pending, applied = self._items()
@@ -224,29 +315,29 @@ class CodingScreen(CoderScreen):
             parts.append(Text.assemble(("span ", "dim"), (f"“{snippet}”", "reverse")))
         else:
             parts.append(Text("whole segment (shift+→ selects a span)", style="dim"))
-        parts.append(Text(f"\nSuggestions ({len(pending)})", style="bold"))
-        if not pending:
-            parts.append(Text("  none", style="dim"))
-        for c in pending:
-            parts.extend(self._coding_lines(c, chosen is not None and chosen[1] is c, seg))
-        parts.append(Text(f"\nCodes ({len(applied)})", style="bold"))
-        if not applied:
-            parts.append(Text("  none — c to code", style="dim"))
-        for c in applied:
-            parts.extend(self._coding_lines(c, chosen is not None and chosen[1] is c, seg))
+        keep: tuple[int, int] | None = None
+        for title, items, empty in (
+            ("Suggestions", pending, "  none"),
+            ("Codes", applied, "  none — c to code"),
+        ):
+            parts.append(Text(""))
+            parts.append(Text(f"{title} ({len(items)})", style="bold"))
+            if not items:
+                parts.append(Text(empty, style="dim"))
+            for c in items:
+                is_chosen = chosen is not None and chosen[1] is c
+                lines = self._coding_lines(c, is_chosen, seg)
+                if is_chosen:
+                    keep = (len(parts), len(parts) + len(lines))
+                parts.extend(lines)
         memos = self.memos.get(cur.segment_id, [])
         if memos:
-            parts.append(Text(f"\nMemos ({len(memos)})", style="bold"))
+            parts.append(Text(""))
+            parts.append(Text(f"Memos ({len(memos)})", style="bold"))
             for m in memos:
                 where = " [on code]" if m.coding_id else ""
                 parts.append(Text(f"  ✎ {m.author}{where}: {m.text}", style="#76b7b2"))
-        # The panel has a fixed size (redrawing it needs no layout pass); when its content is
-        # taller, it starts a little above the selected code so that one stays in view.
-        height = max(panel.size.height, 1)
-        chosen_at = next((i for i, p in enumerate(parts) if p.plain.startswith("▶")), 0)
-        if sum(1 + p.plain.count("\n") for p in parts) > height and chosen_at > 3:
-            parts = parts[:2] + [Text("  …", style="dim")] + parts[chosen_at - 1 :]
-        panel.update(Group(*parts), layout=False)
+        panel.set_lines(parts, keep=keep)
 
     def _coding_lines(self, c: CodingInfo, chosen: bool, seg: SegmentInfo) -> list[Text]:
         color = self.coder_app.code_colors.get(c.code_id, "#888888")
@@ -292,12 +383,16 @@ class CodingScreen(CoderScreen):
             ),
         )
 
-    @on(TranscriptView.Moved)
-    def _moved(self, event: TranscriptView.Moved) -> None:
-        if event.index != self._last_index:
+    def _moved(self, index: int) -> None:
+        """The view's cursor or span changed: redraw the panel in the same frame."""
+        if index != self._last_index:
             self.panel_index = 0
-            self._last_index = event.index
+            self._last_index = index
         self._update_panel()
+
+    def action_panel_scroll(self, delta: int) -> None:
+        """Page the side panel without leaving the transcript (tab focuses the panel itself)."""
+        self.panel.action_scroll_page(delta)
 
     def action_panel(self, delta: int) -> None:
         pending, applied = self._items()
@@ -314,34 +409,49 @@ class CodingScreen(CoderScreen):
         return self.view.cursor
 
     def action_accept(self) -> None:
-        index = self._need_segment()
-        item = self.selected() if index is not None else None
-        if index is None:
-            return
-        if item is None or item[0] != "pending":
-            self.notify("no suggestion selected here (n: next pending)", severity="warning")
-            return
-        c = item[1]
-        expected = c.version if c.coder == self.coder else None
-        if self.call_service(
-            coding.accept_suggestion, self.store, c.id, self.coder, expected_version=expected
-        ):
-            self._reload_segment(index)
+        self._decide(CodingStatus.ACCEPTED, "no suggestion selected here (n: next pending)")
 
     def action_reject(self) -> None:
+        self._decide(CodingStatus.REJECTED, "no suggestion selected here (d removes a code)")
+
+    def _decide(self, status: CodingStatus, nothing: str) -> None:
+        """Accept or reject the selected suggestion: shown at once, committed in the background.
+
+        On another coder's suggestion the decision is a new coding of this coder's own (as the
+        service does it); it has a placeholder id until its write has run.
+        """
         index = self._need_segment()
         item = self.selected() if index is not None else None
         if index is None:
             return
         if item is None or item[0] != "pending":
-            self.notify("no suggestion selected here (d removes a code)", severity="warning")
+            self.notify(nothing, severity="warning")
             return
         c = item[1]
+        seg = self.segments[index]
+        writer = self.coder_app.writer
+        placeholder: int | None = None
+        codings = self.codings.setdefault(seg.id, [])
+        if c.coder == self.coder:
+            decided = replace(c, status=status, version=c.version + 1)
+            codings[:] = [decided if x is c else x for x in codings]
+        else:
+            placeholder = writer.placeholder()
+            codings.append(replace(c, id=placeholder, coder=self.coder, status=status, version=1))
+        self._redraw_segment(index)
+        store, coder, cid = self.store, self.coder, c.id
         expected = c.version if c.coder == self.coder else None
-        if self.call_service(
-            coding.reject_suggestion, self.store, c.id, self.coder, expected_version=expected
-        ):
-            self._reload_segment(index)
+        service = (
+            coding.accept_suggestion
+            if status is CodingStatus.ACCEPTED
+            else coding.reject_suggestion
+        )
+        self._write(
+            index,
+            lambda r: service(store, r(cid), coder, expected_version=expected),
+            placeholder=placeholder,
+            optimistic=True,
+        )
 
     def action_next_pending(self, direction: int) -> None:
         rows = self.view.rows
@@ -373,16 +483,19 @@ class CodingScreen(CoderScreen):
         except ValueError:
             self.notify(f"not a number: {value!r}", severity="error")
             return
-        n = self.call_service(
-            coding.accept_suggestions_above,
-            self.store,
-            self.data.transcript.id,
-            threshold,
-            self.coder,
+        store, coder, tid = self.store, self.coder, self.data.transcript.id
+        app = self.coder_app
+
+        def done(n: int | None, error: BaseException | None, _state: object) -> None:
+            if error is not None:
+                app.write_failed(error)
+            else:
+                self.notify(f"accepted {n} suggestion(s) scoring ≥ {threshold:.2f}")
+            app.data_changed()
+
+        app.writer.submit(
+            lambda _r: coding.accept_suggestions_above(store, tid, threshold, coder), done
         )
-        if n is not None:
-            self.notify(f"accepted {n} suggestion(s) scoring ≥ {threshold:.2f}")
-            self.coder_app.data_changed()
 
     def action_code(self) -> None:
         if self._need_segment() is None:
@@ -397,16 +510,26 @@ class CodingScreen(CoderScreen):
         seg = self.segments[index]
         span = self.view.span
         absolute = (seg.start + span[0], seg.start + span[1]) if span else None
-        done = self.call_service(
-            coding.code_segment, self.store, seg.id, code_id, self.coder, span=absolute
+        store, coder, seg_id = self.store, self.coder, seg.id
+        self.view.span = None
+        self.view.refresh_current()
+        self._update_panel()
+
+        def select(done: CodingInfo) -> None:
+            """Select the new code in the panel (R, M and d act on it next)."""
+            if self.view.current is None or self.view.current.segment_id != seg_id:
+                return
+            pending, applied = self._items()
+            at = next((i for i, c in enumerate(applied) if c.id == done.id), None)
+            if at is not None:
+                self.panel_index = len(pending) + at
+                self._update_panel()
+
+        self._write(
+            index,
+            lambda _r: coding.code_segment(store, seg_id, code_id, coder, span=absolute),
+            select,
         )
-        if done is not None:
-            self.view.span = None
-            self._reload_segment(index)
-            self.panel_index = len(self._items()[0]) + next(
-                (i for i, c in enumerate(self._items()[1]) if c.id == done.id), 0
-            )
-            self._update_panel()
 
     def action_relation(self) -> None:
         if self._need_segment() is None:
@@ -423,27 +546,26 @@ class CodingScreen(CoderScreen):
             return
         relation = Relation(value) if value else None
         kind, c = item
+        store, coder = self.store, self.coder
+        write: Callable[[Resolve], Any]
         if kind == "pending":
             if relation is None:
                 self.notify("choose a relation to accept the suggestion with", severity="warning")
                 return
-            done = self.call_service(
-                coding.accept_suggestion, self.store, c.id, self.coder, relation=relation
-            )
+            write = lambda r: coding.accept_suggestion(store, r(c.id), coder, relation=relation)  # noqa: E731
         elif c.coder != self.coder:
-            done = self.call_service(
-                coding.code_segment,
-                self.store,
+            span = (c.span_start, c.span_end) if c.span_start is not None else None
+            write = lambda _r: coding.code_segment(  # noqa: E731
+                store,
                 c.segment_id,
                 c.code_id,
-                self.coder,
-                span=(c.span_start, c.span_end) if c.span_start is not None else None,  # type: ignore[arg-type]
-                relation=relation,
+                coder,
+                span=span,
+                relation=relation,  # type: ignore[arg-type]
             )
         else:
-            done = self.call_service(coding.set_relation, self.store, c.id, relation, self.coder)
-        if done is not None:
-            self._reload_segment(index)
+            write = lambda r: coding.set_relation(store, r(c.id), relation, coder)  # noqa: E731
+        self._write(index, write)
 
     def action_remove(self) -> None:
         index = self._need_segment()
@@ -453,8 +575,8 @@ class CodingScreen(CoderScreen):
         if item is None or item[0] != "applied" or item[1].coder != self.coder:
             self.notify("select one of your codes to remove (] and [ move)", severity="warning")
             return
-        self.call_service(coding.remove_coding, self.store, item[1].id, self.coder)
-        self._reload_segment(index)
+        store, coder, cid = self.store, self.coder, item[1].id
+        self._write(index, lambda r: coding.remove_coding(store, r(cid), coder))
 
     def action_memo_segment(self) -> None:
         cur = self.view.current
@@ -492,19 +614,24 @@ class CodingScreen(CoderScreen):
         index = self._need_segment()
         if text is None or index is None:
             return
-        seg = self.segments[index]
+        seg_id = self.segments[index].id
+        store, coder = self.store, self.coder
+        write: Callable[[Resolve], Any]
         if existing is not None:
+            memo_id = existing.id
             if text.strip():
-                self.call_service(coding.edit_memo, self.store, existing.id, text, self.coder)
+                write = lambda _r: coding.edit_memo(store, memo_id, text, coder)  # noqa: E731
             else:
-                self.call_service(coding.delete_memo, self.store, existing.id, self.coder)
+                write = lambda _r: coding.delete_memo(store, memo_id, coder)  # noqa: E731
         elif text.strip():
-            self.call_service(
-                coding.add_memo,
-                self.store,
-                self.coder,
+            coding_id = c.id if c is not None else None
+            write = lambda r: coding.add_memo(  # noqa: E731
+                store,
+                coder,
                 text,
-                segment_id=seg.id,
-                coding_id=c.id if c is not None else None,
+                segment_id=seg_id,
+                coding_id=r(coding_id) if coding_id is not None else None,
             )
-        self._reload_segment(index)
+        else:
+            return
+        self._write(index, write)

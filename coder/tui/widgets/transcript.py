@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.style import Style
@@ -130,13 +131,14 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("escape", "clear_span", "Whole segment", id="span.clear", show=False),
     ]
 
-    # A stable scrollbar gutter keeps the text width fixed, so the layout is computed once.
+    # The scrollbar is always shown: the text width stays fixed (the wrap layout is computed
+    # once), and a loaded transcript needs no extra layout pass to bring the scrollbar in.
     DEFAULT_CSS = """
-    TranscriptView { background: $surface; scrollbar-gutter: stable; overflow-x: hidden; }
+    TranscriptView { background: $surface; overflow-y: scroll; overflow-x: hidden; }
     """
 
     class Moved(Message):
-        """The focused segment or the span changed."""
+        """The focused segment or the span changed (posted when no `listener` is set)."""
 
         def __init__(self, index: int) -> None:
             super().__init__()
@@ -154,6 +156,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(2048)
         self._base_style = Style()
         self._render_width = 0
+        # Called at once when the focused segment or span changes, so the owner can redraw its
+        # own widgets in the same frame (a message would arrive a frame later).
+        self.listener: Callable[[int], None] | None = None
+        self._focus_on_show = False
 
     # -- data --------------------------------------------------------------------------------
     def set_rows(self, rows: list[SegmentRow], cursor: int = 0) -> None:
@@ -209,6 +215,21 @@ class TranscriptView(ScrollView, can_focus=True):
         self._starts = starts
         self._cache.clear()
         self.virtual_size = Size(width + GUTTER + 1, y)
+
+    def _on_hide(self, event: events.Hide) -> None:
+        # Runs before Widget._on_hide, which blurs the view.
+        self._focus_on_show = self.has_focus
+
+    def on_show(self) -> None:
+        """Take the keys back after a screen switch.
+
+        Switching back to the Coding screen can lay it out once with the view hidden; Textual
+        then blurs the view (focusing the side panel or nothing), and j/k/a would no longer
+        reach the transcript.
+        """
+        if self._focus_on_show and self.screen.is_current:
+            self.focus(scroll_visible=False)
+        self._focus_on_show = False
 
     def on_resize(self, event: events.Resize) -> None:
         if self._text_width != self._layout_width:
@@ -317,7 +338,13 @@ class TranscriptView(ScrollView, can_focus=True):
             # No scroll: only the two segments whose focus mark changed are redrawn.
             self.refresh_segment(old)
             self.refresh_segment(index)
-        self.post_message(self.Moved(self.cursor))
+        self._moved()
+
+    def _moved(self) -> None:
+        if self.listener is not None:
+            self.listener(self.cursor)
+        else:
+            self.post_message(self.Moved(self.cursor))
 
     def action_move(self, delta: int) -> None:
         self.go_to(self.cursor + delta)
@@ -340,7 +367,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def _set_span(self, span: tuple[int, int] | None) -> None:
         self.span = span
         self.refresh_current()
-        self.post_message(self.Moved(self.cursor))
+        self._moved()
 
     def action_clear_span(self) -> None:
         self._set_span(None)
