@@ -98,9 +98,10 @@ def _register_components() -> None:
 def _load_any(target: str | Path, **kwargs: Any) -> Any:
     import spacy
 
-    from coder.nlp.ops import fast_cpu_ops
+    from coder.nlp.ops import fast_cpu_ops, tune_allocator
 
     _register_components()
+    tune_allocator()
     with fast_cpu_ops():
         return spacy.load(target, **kwargs)
 

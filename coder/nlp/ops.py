@@ -48,3 +48,39 @@ def fast_cpu_ops() -> Iterator[None]:
         yield
     finally:
         set_current_ops(previous)
+
+
+_M_TRIM_THRESHOLD = -1  # glibc <malloc.h>
+_M_MMAP_THRESHOLD = -3
+_TUNED: list[bool] = []
+
+
+def tune_allocator(mmap_threshold: int = 64 << 20, trim_threshold: int = 256 << 20) -> bool:
+    """Keep the network's scratch arrays on the heap (glibc only; once per process).
+
+    By default glibc serves allocations above a moving threshold with fresh mmap()s and
+    returns freed memory to the system, so every batch of the CNN page-faults its arrays in
+    again; when the tagger's own work runs between batches this made parsing up to a third
+    slower (bench/bench_tagging.py). Fixed thresholds let freed arrays be reused. The cost is
+    that the process keeps its peak heap. Returns whether the setting was applied.
+    """
+    if _TUNED:
+        return _TUNED[0]
+    ok = False
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import ctypes.util
+
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            mallopt = libc.mallopt
+        except (OSError, AttributeError):
+            mallopt = None  # not glibc (musl has no mallopt)
+        if mallopt is not None:
+            ok = bool(mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) and bool(
+                mallopt(_M_TRIM_THRESHOLD, trim_threshold)
+            )
+    _TUNED.append(ok)
+    return ok

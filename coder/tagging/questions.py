@@ -155,6 +155,8 @@ class QuestionMatcher:
             stems.append(_stems(code.text))
         self.texts = texts
         self.sorted_texts = [_sorted_words(t) for t in texts]
+        self.word_sets = [frozenset(t.split()) for t in texts]
+        self.set_texts = [" ".join(sorted(w)) for w in self.word_sets]
         self.cover = _CoverageIndex(stems)
         self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
 
@@ -176,7 +178,16 @@ class QuestionMatcher:
         turn = content(text)
         if not turn or not self.texts:
             return np.zeros(len(self.ids))
-        ts = process.cdist([turn], self.texts, scorer=fuzz.token_set_ratio)[0]
+        # token_set_ratio; for a guide text sharing no word with the turn it equals the plain
+        # ratio of the two sorted word sets, which is much cheaper
+        words = set(turn.split())
+        shared = np.array([not words.isdisjoint(g) for g in self.word_sets])
+        ts = process.cdist([" ".join(sorted(words))], self.set_texts, scorer=fuzz.ratio)[0]
+        if shared.any():
+            idx = np.flatnonzero(shared)
+            ts[idx] = process.cdist(
+                [turn], [self.texts[i] for i in idx], scorer=fuzz.token_set_ratio
+            )[0]
         # token_sort_ratio, with the guide texts' words sorted once
         so = process.cdist([_sorted_words(turn)], self.sorted_texts, scorer=fuzz.ratio)[0]
         cover = self.cover.coverage(_stems(text))

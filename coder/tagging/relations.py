@@ -160,7 +160,7 @@ class RelationScorer:
                 if code.kind is CodeKind.RELATION:
                     self.rel_code[code.id] = rel
         self._extra_cache: dict[str, Relation | None] = {}
-        self._word_cache: dict[tuple[str, ...], tuple[bool, tuple[Relation, str] | None]] = {}
+        self._word_cache: dict[tuple[str, ...], tuple[bool, tuple[Relation, str] | None, bool]] = {}
         self.extra: dict[str, Relation] = {}
         for rel, terms in EXTRA_TERMS.items():
             for t in terms:
@@ -181,7 +181,7 @@ class RelationScorer:
             self._extra_cache[form] = rel
         return rel
 
-    def word_info(self, forms: tuple[str, ...]) -> tuple[bool, tuple[Relation, str] | None]:
+    def word_info(self, forms: tuple[str, ...]) -> tuple[bool, tuple[Relation, str] | None, bool]:
         """Whether a word names stab/støtte, and its extra relation word (cached per forms)."""
         staff = any(f in STAFF_WORDS for f in forms[:3])
         extra = None
@@ -190,7 +190,7 @@ class RelationScorer:
             if rel is not None:
                 extra = (rel, f)
                 break
-        info = (staff, extra)
+        info = (staff, extra, forms[0] in FIRST_PERSON)
         if len(self._word_cache) < 200_000:
             self._word_cache[forms] = info
         return info
@@ -204,7 +204,7 @@ class RelationScorer:
         hits: Sequence[Hit],
         role: RoleGroup | None,
         question: tuple[str, float, Relation | None] | None,
-        infos: Sequence[tuple[bool, tuple[Relation, str] | None]] | None = None,
+        infos: Sequence[tuple[bool, tuple[Relation, str] | None, bool]] | None = None,
     ) -> RelationEvidence:
         """Evidence per relation; `infos` may give `word_info(w.forms)` for each word."""
         ev = RelationEvidence()
@@ -240,7 +240,7 @@ class RelationScorer:
                     reason = f"near-staff:{h.term}"
                 ev.add(rel, w, reason)
         # Relation words the REL lexicons lack, as heads of compounds too ("hjemmetjenesten").
-        for w, (_, extra) in zip(words, infos, strict=True):
+        for w, (_, extra, _) in zip(words, infos, strict=True):
             if extra is None or w.index in matched:
                 continue
             rel, f = extra
@@ -251,7 +251,7 @@ class RelationScorer:
             ev.add(rel, SPEAKER_WEIGHT * w, f"speaker:{role.value}")
             # Speaking as "vi"/"jeg", a speaker describes their own side's dealings with
             # stab/støtte: the more they do, the more the passage is about that relation.
-            own = sum(1 for word in words if word.forms[0] in FIRST_PERSON)
+            own = sum(1 for info in infos if info[2])
             if own:
                 ev.add(rel, OWN_SIDE_WEIGHT * min(1.0, own / 3), f"own-side:{role.value}")
         if question is not None:
