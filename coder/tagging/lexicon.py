@@ -236,22 +236,25 @@ class LexiconIndex:
     def match_words(
         self,
         words: Sequence[Word],
-        entries: Sequence[tuple[tuple[_Phrase, ...], Hit | None]] | None = None,
+        *,
+        sparse: Sequence[tuple[int, tuple[tuple[_Phrase, ...], Hit | None]]] | None = None,
     ) -> list[Hit]:
         """All hits among `words`: phrases first, then single words not inside a phrase.
 
-        `entries` may give `word_entry(w.forms)` for each word, already looked up.
+        `sparse` may list (position, `word_entry(forms)`) for just the words whose entry
+        is not empty, already looked up.
         """
+        if sparse is None:
+            cache = self._word_cache
+            sparse = [
+                (i, e)
+                for i, w in enumerate(words)
+                if (e := cache.get(w.forms) or self.word_entry(w.forms))[0] or e[1] is not None
+            ]
         hits: list[Hit] = []
-        singles: list[tuple[int, Hit]] = []
         covered: set[int] = set()
         n = len(words)
-        if entries is None:
-            cache = self._word_cache
-            entries = [cache.get(w.forms) or self.word_entry(w.forms) for w in words]
-        for i, (w, (starting, single)) in enumerate(zip(words, entries, strict=True)):
-            if single is not None:
-                singles.append((i, single))
+        for i, (starting, _) in sparse:
             for ph in starting:
                 k = len(ph.parts)
                 if i + k > n:
@@ -265,14 +268,14 @@ class LexiconIndex:
                             "phrase",
                             ph.text,
                             ph.codes,
-                            w.index,
+                            words[i].index,
                             words[i + k - 1].index + 1,
                             KIND_WEIGHT["phrase"] * self.specificity[ph.text],
                         )
                     )
                     covered.update(range(i, i + k))
-        for i, single in singles:
-            if i not in covered:
+        for i, (_, single) in sparse:
+            if single is not None and i not in covered:
                 index = words[i].index
                 hits.append(single._replace(start=index, end=index + 1))
         return hits

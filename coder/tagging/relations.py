@@ -204,14 +204,20 @@ class RelationScorer:
         hits: Sequence[Hit],
         role: RoleGroup | None,
         question: tuple[str, float, Relation | None] | None,
-        infos: Sequence[tuple[bool, tuple[Relation, str] | None, bool]] | None = None,
+        *,
+        sparse: Sequence[tuple[int, tuple[bool, tuple[Relation, str] | None, bool]]] | None = None,
     ) -> RelationEvidence:
-        """Evidence per relation; `infos` may give `word_info(w.forms)` for each word."""
+        """Evidence per relation; `sparse` may list (position, `word_info(forms)`) for just
+        the staff, relation and first-person words, already looked up."""
         ev = RelationEvidence()
-        if infos is None:
+        if sparse is None:
             cache = self._word_cache
-            infos = [cache.get(w.forms) or self.word_info(w.forms) for w in words]
-        staff_pos = [(w.index, w.sent) for w, info in zip(words, infos, strict=True) if info[0]]
+            sparse = [
+                (i, info)
+                for i, w in enumerate(words)
+                if any(info := (cache.get(w.forms) or self.word_info(w.forms)))
+            ]
+        staff_pos = [(words[i].index, words[i].sent) for i, info in sparse if info[0]]
         sent_of = {w.index: w.sent for w in words} if staff_pos else {}
 
         def near(start: int, end: int) -> bool:
@@ -240,7 +246,8 @@ class RelationScorer:
                     reason = f"near-staff:{h.term}"
                 ev.add(rel, w, reason)
         # Relation words the REL lexicons lack, as heads of compounds too ("hjemmetjenesten").
-        for w, (_, extra, _) in zip(words, infos, strict=True):
+        for i, (_, extra, _) in sparse:
+            w = words[i]
             if extra is None or w.index in matched:
                 continue
             rel, f = extra
@@ -251,7 +258,7 @@ class RelationScorer:
             ev.add(rel, SPEAKER_WEIGHT * w, f"speaker:{role.value}")
             # Speaking as "vi"/"jeg", a speaker describes their own side's dealings with
             # stab/støtte: the more they do, the more the passage is about that relation.
-            own = sum(1 for info in infos if info[2])
+            own = sum(1 for _, info in sparse if info[2])
             if own:
                 ev.add(rel, OWN_SIDE_WEIGHT * min(1.0, own / 3), f"own-side:{role.value}")
         if question is not None:

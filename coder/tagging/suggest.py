@@ -134,12 +134,27 @@ class SegmentSuggestions:
 _MISSING: Any = object()
 
 
+def _some(entry: tuple[tuple[Any, ...], Any]) -> tuple[tuple[Any, ...], Any] | None:
+    """A lexicon entry, or None when the word neither starts a phrase nor matches alone."""
+    return entry if entry[0] or entry[1] is not None else None
+
+
+def _some_info(info: tuple[bool, Any, bool]) -> tuple[bool, Any, bool] | None:
+    """Relation info, or None when the word is no staff, relation or first-person word."""
+    return info if info[0] or info[1] is not None or info[2] else None
+
+
 class _Words(NamedTuple):
-    """A segment's words, with each word's lexicon entry and relation info (same order)."""
+    """A segment's words, and only the words that matter to the lexicon and the relations.
+
+    `lex`: (word position, lexicon entry) for words that start a phrase or match alone;
+    `rel`: (word position, relation info) for staff words, extra relation words and
+    first-person words. Most words are in neither, so later passes touch few words.
+    """
 
     words: list[Word]
-    lex: list[Any]
-    rel: list[Any]
+    lex: list[tuple[int, Any]]
+    rel: list[tuple[int, Any]]
 
 
 @dataclass(slots=True)
@@ -304,9 +319,11 @@ class Suggester:
                 sent += 1
                 continue
             for forms, surface, lex_entry, rel_info in entry:
+                if lex_entry is not None:
+                    lex.append((len(words), lex_entry))
+                if rel_info is not None:
+                    rel.append((len(words), rel_info))
                 words.append(new(Word, (forms, i, surface, sent)))
-                lex.append(lex_entry)
-                rel.append(rel_info)
         return _Words(words, lex, rel)
 
     def _token_entry(self, key: tuple[int, int], strings: Any) -> Any:
@@ -316,7 +333,12 @@ class Suggester:
             entry = None
         else:
             entry = tuple(
-                (forms, surface, self.lexicon.word_entry(forms), self.relations.word_info(forms))
+                (
+                    forms,
+                    surface,
+                    _some(self.lexicon.word_entry(forms)),
+                    _some_info(self.relations.word_info(forms)),
+                )
                 for forms, surface in word_entries(text, strings[lemma] if lemma else "")
             )
         if len(self._tokens) < 200_000:
@@ -351,11 +373,11 @@ class Suggester:
     def _question(self, seg: SegmentInput, analysed: _Words, ctx: _Context) -> str | None:
         """Update the context from an interviewer turn; the recognised guide code or None."""
         words = analysed.words
-        hits = self.lexicon.match_words(words, analysed.lex)
+        hits = self.lexicon.match_words(words, sparse=analysed.lex)
         lex, _ = self._lexicon_scores(hits)
         q_ids = self.questions.ids
         bonus = 0.35 * lex[self._q_index]
-        rel_ev = self.relations.evidence(words, hits, None, None, analysed.rel)
+        rel_ev = self.relations.evidence(words, hits, None, None, sparse=analysed.rel)
         rel_scores = rel_ev.scores()
         scale = np.ones(len(q_ids))
         if max(rel_scores.values()) > 0:
@@ -476,14 +498,14 @@ class Suggester:
                 i, seg.start, seg.end, seg.speaker, seg.role, (), (), asked, seg.segment_id
             )
         words = analysed.words
-        hits = self.lexicon.match_words(words, analysed.lex)
+        hits = self.lexicon.match_words(words, sparse=analysed.lex)
         lex, by_code = self._lexicon_scores(hits)
         qctx, q_why = self._context_scores(ctx)
         ctx.answers += 1
         best_q = ctx.best()
         feats = features(words, self.lexicon) if self.model is not None else Counter()
 
-        rel_ev = self.relations.evidence(words, hits, seg.role, best_q, analysed.rel)
+        rel_ev = self.relations.evidence(words, hits, seg.role, best_q, sparse=analysed.rel)
         if self.model is not None:
             for rel, (w, why) in self.model.relation_scores(feats).items():
                 if w > 0:
