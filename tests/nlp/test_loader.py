@@ -111,3 +111,11 @@ def test_shipped_pipeline_is_small_and_documented() -> None:
 def test_unknown_capability() -> None:
     with pytest.raises(CoderError, match="unknown NLP capability"):
         loader.resolve_components(["colour"])
+
+
+def test_allocator_tuning_is_applied_once_and_reports_itself() -> None:
+    from coder.nlp.ops import tune_allocator
+
+    first = tune_allocator()
+    assert isinstance(first, bool)
+    assert tune_allocator() is first  # idempotent: decided once per process
