@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from coder.codebook.loader import default_codebook  # noqa: E402
 from coder.ingest import read_transcript  # noqa: E402
 from coder.tagging.pipeline import Pipeline, blank_pipeline, load_pipeline  # noqa: E402
-from coder.tagging.suggest import SegmentInput, Suggester  # noqa: E402
+from coder.tagging.suggest import SegmentInput, Suggester, segment_inputs  # noqa: E402
 
 
 def corpus(words: int, seed: int = 7) -> list[list[SegmentInput]]:
@@ -38,16 +38,7 @@ def corpus(words: int, seed: int = 7) -> list[list[SegmentInput]]:
     for path in sorted((ROOT / "transcripts").iterdir()):
         if path.suffix not in (".txt", ".md", ".docx", ".vtt") or path.name == "README.md":
             continue
-        d = read_transcript(path)
-        roles = {p.label: p.role_group for p in d.participants}
-        for s in d.segments:
-            pool.append(
-                SegmentInput(
-                    d.text[s.start : s.end],
-                    speaker=s.speaker,
-                    role=roles.get(s.speaker) if s.speaker else None,
-                )
-            )
+        pool.extend(segment_inputs(read_transcript(path)))
     rng = random.Random(seed)
     out: list[SegmentInput] = []
     total = 0

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from coder.cli.app import app, console, err_console, print_json, progress_bar, state
 from coder.errors import UsageError
-from coder.tagging.suggest import SegmentInput, SegmentSuggestions
+from coder.tagging.suggest import SegmentSuggestions
 
 
 def _emit(suggestions: list[SegmentSuggestions], fmt: str, title: str) -> None:
@@ -75,20 +75,9 @@ def suggest_cmd(
         from coder.codebook.loader import default_codebook, load_codebook
         from coder.ingest import read_transcript
         from coder.tagging.pipeline import load_pipeline
-        from coder.tagging.suggest import Suggester
+        from coder.tagging.suggest import Suggester, segment_inputs
 
-        draft = read_transcript(path)
-        roles = {p.label: p.role_group for p in draft.participants}
-        inputs = [
-            SegmentInput(
-                draft.text[s.start : s.end],
-                s.start,
-                s.end,
-                s.speaker,
-                roles.get(s.speaker) if s.speaker else None,
-            )
-            for s in draft.segments
-        ]
+        inputs = segment_inputs(read_transcript(path))
         pipe = load_pipeline()
         codebook = load_codebook(codebook_path) if codebook_path else default_codebook()
         suggester = Suggester(codebook, pipe.nlp, embedder=_embedder_flag(embeddings))

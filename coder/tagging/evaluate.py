@@ -35,7 +35,13 @@ from coder.domain import CodeKind, Relation, RoleGroup
 from coder.errors import InputError
 from coder.tagging.learn import Example, LearnedModel, evidence_terms, train
 from coder.tagging.lexicon import doc_words
-from coder.tagging.suggest import SegmentInput, SegmentSuggestions, Suggester, features
+from coder.tagging.suggest import (
+    SegmentInput,
+    SegmentSuggestions,
+    Suggester,
+    features,
+    segment_inputs,
+)
 
 EXTRA_FILE = "extra.jsonl"
 TOP_K = 3
@@ -115,18 +121,7 @@ def load_gold(gold_dir: Path, transcripts_dir: Path) -> tuple[list[GoldTranscrip
         if not lines:
             continue
         source = transcripts_dir / lines[0]["file"]
-        draft = read_transcript(source)
-        roles = {p.label: p.role_group for p in draft.participants}
-        segs = [
-            SegmentInput(
-                draft.text[s.start : s.end],
-                s.start,
-                s.end,
-                s.speaker,
-                roles.get(s.speaker) if s.speaker else None,
-            )
-            for s in draft.segments
-        ]
+        segs = segment_inputs(read_transcript(source))
         gt = GoldTranscript(source.name, segs)
         cursor = 0
         for n, line in enumerate(lines, 1):

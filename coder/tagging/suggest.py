@@ -64,6 +64,21 @@ class SegmentInput:
     segment_id: int | None = None
 
 
+def segment_inputs(draft: Any) -> list[SegmentInput]:
+    """The segments of a parsed transcript file (an ingest draft), with speaker role groups."""
+    roles = {p.label: p.role_group for p in draft.participants}
+    return [
+        SegmentInput(
+            draft.text[s.start : s.end],
+            s.start,
+            s.end,
+            s.speaker,
+            roles.get(s.speaker) if s.speaker else None,
+        )
+        for s in draft.segments
+    ]
+
+
 class CodeSuggestion(NamedTuple):
     """One suggested code (named tuples: a transcript makes thousands)."""
 
