@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from coder.codebook.model import Codebook
 from coder.domain import RoleGroup
 from coder.tagging.questions import QuestionMatcher, looks_like_question
@@ -65,3 +67,49 @@ def test_unlabelled_paragraphs_ending_in_a_question_mark_set_context(suggester: 
     out = suggester.suggest(segs)
     assert out[0].question == "B6"
     assert out[1].codes[0].code == "B6"
+
+
+TURNS = [
+    "Hvordan fungerer samspillet mellom politikerne og stab/støtte?",
+    "Hva med rådmannens ledergruppe, får dere den styringsinformasjonen dere trenger?",
+    "Mhm. Kan du si litt mer om det?",
+    "Hvor mange årsverk er det i stab og støtte, og har det blitt kuttet?",
+    "Hva trenger virksomhetslederne fra økonomi og personal i hverdagen?",
+    "Er det noe du vil legge til til slutt?",
+]
+
+
+def _reference(qm: QuestionMatcher, text: str) -> np.ndarray:
+    """The scores with every fuzzy measure computed in full, straight from rapidfuzz."""
+    from rapidfuzz import fuzz, process
+
+    from coder.tagging.questions import _stems, content
+
+    turn = content(text)
+    ts = process.cdist([turn], qm.texts, scorer=fuzz.token_set_ratio)[0]
+    pr = process.cdist([turn], qm.texts, scorer=fuzz.partial_ratio)[0]
+    so = process.cdist([turn], qm.texts, scorer=fuzz.token_sort_ratio)[0]
+    cover = qm.cover.coverage(_stems(text))
+    n_turn = max(1, len(turn.split()))
+    short = np.minimum(1.0, (qm.lengths + 2) / n_turn)
+    fuzzy = 0.45 * ts * (0.4 + 0.6 * short) + 0.25 * pr * short + 0.30 * so
+    return 0.6 * fuzzy + 40.0 * cover * np.minimum(1.0, (qm.lengths + 3) / n_turn)
+
+
+def test_the_fast_fuzzy_scores_equal_the_full_computation(codebook: Codebook) -> None:
+    qm = QuestionMatcher(codebook)
+    for text in TURNS:
+        assert np.allclose(qm.scores(text), _reference(qm, text)), text
+
+
+def test_scores_near_the_best_are_exact_when_only_those_are_computed(codebook: Codebook) -> None:
+    qm = QuestionMatcher(codebook)
+    bonus = np.zeros(len(qm.ids))
+    scale = np.ones(len(qm.ids))
+    for text in TURNS:
+        full = _reference(qm, text) / 100.0
+        fast = qm.scores(text, bonus=bonus, scale=scale, margin=0.14) / 100.0
+        near = full >= full.max() - 0.14
+        assert np.allclose(fast[near], full[near]), text
+        assert np.all(fast <= full + 1e-9)  # elsewhere a lower bound
+        assert int(np.argmax(fast)) == int(np.argmax(full))

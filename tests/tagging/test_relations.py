@@ -69,3 +69,24 @@ def test_every_suggestion_has_evidence_and_a_score_in_range(suggester: Suggester
 def test_no_evidence_means_no_relation(suggester: Suggester) -> None:
     s = _one(suggester, "Det er riktig.")
     assert s.relation is None  # type: ignore[attr-defined]
+
+
+def test_speaking_as_we_weighs_the_speakers_own_side(suggester: Suggester) -> None:
+    text = "Vi har skoler og sykehjem, og vi følger opp enhetene våre på økonomi hver måned."
+    ceo = _one(suggester, text, RoleGroup.CEO_LEVEL)
+    ceo_ev = {r.relation: r.evidence for r in ceo.relations}  # type: ignore[attr-defined]
+    assert "own-side:ceo_level" in ceo_ev[Relation.CEO]
+    # staff and support speak for no relation of their own
+    staff = _one(suggester, text, RoleGroup.STAFF_SUPPORT)
+    assert not any(
+        e.startswith("own-side:")
+        for r in staff.relations  # type: ignore[attr-defined]
+        for e in r.evidence
+    )
+
+
+def test_ledelsen_alone_is_the_administrative_leadership(suggester: Suggester) -> None:
+    s = _one(suggester, "Vi skal være en sparringspartner for ledelsen.", RoleGroup.STAFF_SUPPORT)
+    assert s.relation is Relation.CEO  # type: ignore[attr-defined]
+    politics = _one(suggester, "Vi skriver sakene for politisk ledelse.", RoleGroup.STAFF_SUPPORT)
+    assert politics.relation is Relation.POLITICIANS  # type: ignore[attr-defined]
