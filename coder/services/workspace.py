@@ -8,16 +8,15 @@ from dataclasses import dataclass
 from coder.domain import (
     CaseInfo,
     CodingInfo,
-    CodingOrigin,
     CodingStatus,
     MemoInfo,
     ParticipantInfo,
-    Relation,
     SegmentInfo,
 )
 from coder.errors import UsageError
 from coder.services.catalog import TranscriptProgress, TranscriptView, transcript_progress
 from coder.store.codings import CodingRepo
+from coder.store.convert import coding_info
 from coder.store.db import Store
 from coder.store.transcripts import TranscriptRepo
 
@@ -195,22 +194,7 @@ def coding_view(store: Store, transcript_id: int) -> TranscriptView:
         )
     codings: dict[int, list[CodingInfo]] = {}
     for r in coding_rows:
-        codings.setdefault(r.segment_id, []).append(
-            CodingInfo(
-                id=r.id,
-                segment_id=r.segment_id,
-                code_id=r.code_id,
-                coder=r.coder,
-                origin=CodingOrigin(r.origin),
-                status=CodingStatus(r.status),
-                relation=Relation(r.relation) if r.relation else None,
-                span_start=r.span_start,
-                span_end=r.span_end,
-                score=r.score,
-                evidence=tuple(r.evidence or ()),
-                version=r.version,
-            )
-        )
+        codings.setdefault(r.segment_id, []).append(coding_info(r))
     by_segment: dict[int, list[MemoInfo]] = {}
     for m in memos:
         if m.segment_id is not None:

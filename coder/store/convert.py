@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from coder.domain import (
     CaseInfo,
     CodeInfo,
@@ -62,7 +64,9 @@ def code_info(row: Code) -> CodeInfo:
     )
 
 
-def coding_info(row: Coding) -> CodingInfo:
+def coding_info(row: Coding | Any) -> CodingInfo:
+    """A coding as a domain object; `row` may also be a selected row of the coding's columns
+    without the timestamps (the workspace loads only what it shows)."""
     return CodingInfo(
         id=row.id,
         segment_id=row.segment_id,
@@ -75,8 +79,8 @@ def coding_info(row: Coding) -> CodingInfo:
         span_end=row.span_end,
         score=row.score,
         evidence=tuple(row.evidence or ()),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=getattr(row, "created_at", None),
+        updated_at=getattr(row, "updated_at", None),
         version=row.version,
     )
 

@@ -372,12 +372,14 @@ class TranscriptView(ScrollView, can_focus=True):
     def action_clear_span(self) -> None:
         self._set_span(None)
 
+    def _bounds(self, split: Callable[[str], list[tuple[int, int]]]) -> list[tuple[int, int]]:
+        """Word or sentence bounds of the focused segment ([] when there is none)."""
+        row = self.current
+        return split(row.text) if row is not None else []
+
     def action_word(self, delta: int) -> None:
         """Select the next (previous) single word in the focused segment."""
-        row = self.current
-        if row is None:
-            return
-        words = word_bounds(row.text)
+        words = self._bounds(word_bounds)
         if not words:
             return
         if self.span is None:
@@ -388,10 +390,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._set_span(words[idx])
 
     def action_extend_word(self, delta: int) -> None:
-        row = self.current
-        if row is None:
-            return
-        words = word_bounds(row.text)
+        words = self._bounds(word_bounds)
         if not words:
             return
         if self.span is None:
@@ -403,10 +402,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._set_span((self.span[0], words[end_idx][1]))
 
     def action_extend_sentence(self, delta: int) -> None:
-        row = self.current
-        if row is None:
-            return
-        sents = sentence_bounds(row.text)
+        sents = self._bounds(sentence_bounds)
         if not sents:
             return
         if self.span is None:
