@@ -277,6 +277,10 @@ def token_forms(text: str, lemma: str) -> tuple[str, ...]:
     """Candidate forms of a token: its lowercase text first, then its lemma and stripped forms."""
     low = text.lower()
     lem = lemma.lower() if lemma else ""
+    if len(lem) >= 3 and low == lem + "r":
+        # a present-tense verb by the pipeline's analysis ("vi bruker", "administrasjonen
+        # styrer"): only the verb's forms, or it would match the nouns bruker, styrer
+        return candidates(lem)
     base = candidates(low)
     if lem and lem != low:
         return tuple(dict.fromkeys((low, lem, *base[1:], *candidates(lem)[1:])))

@@ -75,6 +75,7 @@ NEAR = 6  # tokens either side
 QUESTION_WEIGHT = 1.6  # evidence from the guide question being answered (times its strength)
 SPEAKER_WEIGHT = 1.3  # scales SPEAKER_PRIOR
 NEAR_BOOST = 1.5
+EXTRA_WEIGHT = 0.4  # an EXTRA_TERMS word, against a REL lexicon word's hit weight
 SPEAKER_PRIOR: dict[RoleGroup, tuple[Relation, float]] = {
     RoleGroup.POLITICIAN: (Relation.POLITICIANS, 0.9),
     RoleGroup.CEO_LEVEL: (Relation.CEO, 0.9),
@@ -82,7 +83,14 @@ SPEAKER_PRIOR: dict[RoleGroup, tuple[Relation, float]] = {
 }
 # Phrases people use for each side that the codebook's REL lexicons may not list.
 EXTRA_TERMS: dict[Relation, tuple[str, ...]] = {
-    Relation.POLITICIANS: ("politikk", "bystyrerepresentant", "valg", "partigruppe"),
+    # not "valg" alone: as often a choice as an election
+    Relation.POLITICIANS: (
+        "politikk",
+        "bystyrerepresentant",
+        "valgkamp",
+        "valgperiode",
+        "partigruppe",
+    ),
     # "ledelsen" alone is the administrative leadership ("politisk ledelse" is a phrase of
     # the politicians' lexicon and is matched first)
     Relation.CEO: (
@@ -109,6 +117,9 @@ EXTRA_TERMS: dict[Relation, tuple[str, ...]] = {
         "hjemmesykepleie",
     ),
 }
+# Heads that only count as the whole word: "arbeidsgiverpolitikk", "lønnspolitikk" are policy
+# areas of the administration, not the politicians.
+WHOLE_WORD_TERMS = frozenset(["politikk"])
 # Relation words that also name staff units or everyday things ("rådhusenheten", "vi bruker").
 WEAK_TERMS: dict[str, float] = {"enhet": 0.35, "bruker": 0.3, "ansatt": 0.5, "institusjon": 0.6}
 # Relation implied by a code's own `relation` field or its ancestors'.
@@ -121,25 +132,69 @@ def is_staff_compound(form: str) -> bool:
     return any(low.startswith(w) and len(low) > len(w) + 2 for w in STAFF_PREFIXES)
 
 
+# Where relation evidence comes from. Each source's weights are kept apart so that they can be
+# combined with one coefficient per source (RELATION_COEFFICIENTS; fitted on the gold set by
+# `python -m coder.tagging.fit_relations`, which prints the cross-validated accuracy).
+SOURCES = (
+    "lexicon",  # relation words of the codebook's REL lexicons
+    "near",  # extra weight of relation words standing near a staff/support word
+    "word",  # relation words the REL lexicons lack (EXTRA_TERMS)
+    "speaker",  # the speaker's role group
+    "own",  # the speaker talks as "vi"/"jeg"
+    "question",  # the guide question being answered
+    "previous",  # the previous answer's relation (same question, same topic)
+    "learned",  # the project's learned model (decisions)
+    "block",  # the interview is in this relation's block (C13, C14, C15), however long ago
+)
+# Fitted by `python -m coder.tagging.fit_relations` (L2 1.0) on the gold set in tests/tagging/gold:
+# leave-one-transcript-out accuracy 0.907 (hand-set weights, all 1.0: 0.904 on the data they
+# were set on). The word sources share one coefficient; "learned" is not fitted.
+RELATION_COEFFICIENTS: dict[str, float] = {
+    "lexicon": 1.227,
+    "near": 1.227,
+    "word": 1.227,
+    "speaker": 2.045,
+    "own": 0.991,
+    "question": 1.317,
+    "previous": 3.59,
+    "learned": 1.0,
+    "block": 0.448,
+}
+
+
 @dataclass(slots=True)
 class RelationEvidence:
-    """Accumulated evidence per relation, with the reasons."""
+    """Evidence per relation and source, with the reasons."""
 
-    weight: dict[Relation, float] = field(default_factory=lambda: dict.fromkeys(Relation, 0.0))
+    parts: dict[str, dict[Relation, float]] = field(default_factory=dict)
     reasons: dict[Relation, list[str]] = field(default_factory=lambda: {r: [] for r in Relation})
 
-    def add(self, rel: Relation, w: float, reason: str) -> None:
-        self.weight[rel] += w
-        if reason not in self.reasons[rel]:
+    def add(self, rel: Relation, w: float, reason: str, source: str = "lexicon") -> None:
+        part = self.parts.get(source)
+        if part is None:
+            part = self.parts[source] = dict.fromkeys(Relation, 0.0)
+        part[rel] += w
+        if reason and reason not in self.reasons[rel]:
             self.reasons[rel].append(reason)
 
-    def scores(self) -> dict[Relation, float]:
+    def weights(self, coef: dict[str, float] | None = None) -> dict[Relation, float]:
+        """The combined weight per relation (never below zero)."""
+        coef = RELATION_COEFFICIENTS if coef is None else coef
+        out = dict.fromkeys(Relation, 0.0)
+        for source, part in self.parts.items():
+            c = coef.get(source, 0.0)
+            for rel, w in part.items():
+                out[rel] += c * w
+        return {r: max(0.0, w) for r, w in out.items()}
+
+    def scores(self, coef: dict[str, float] | None = None) -> dict[Relation, float]:
         """Scores in [0, 1]: evidence share, damped when there is little evidence overall."""
-        total = sum(self.weight.values())
+        weight = self.weights(coef)
+        total = sum(weight.values())
         if total <= 0:
             return dict.fromkeys(Relation, 0.0)
         confidence = total / (total + 0.6)
-        return {r: confidence * w / total for r, w in self.weight.items()}
+        return {r: confidence * w / total for r, w in weight.items()}
 
 
 class RelationScorer:
@@ -176,7 +231,14 @@ class RelationScorer:
         if rel is None and is_staff_compound(form):
             rel = None
         elif rel is None:
-            rel = next((r for t, r in self.extra.items() if len(t) >= 5 and form.endswith(t)), None)
+            rel = next(
+                (
+                    r
+                    for t, r in self.extra.items()
+                    if len(t) >= 5 and t not in WHOLE_WORD_TERMS and form.endswith(t)
+                ),
+                None,
+            )
         if len(self._extra_cache) < 200_000:
             self._extra_cache[form] = rel
         return rel
@@ -238,31 +300,34 @@ class RelationScorer:
                 matched.update(range(h.start, h.end))
                 continue  # "økonomienheten", "støtteenhetene": a staff unit, not a service unit
             matched.update(range(h.start, h.end))
+            is_near = near(h.start, h.end)
+            reason = f"near-staff:{h.term}" if is_near else h.evidence()
             for rel in rels:
                 w = h.weight * WEAK_TERMS.get(h.term, 1.0) / max(1, len(rels))
-                reason = h.evidence()
-                if near(h.start, h.end):
-                    w *= NEAR_BOOST
-                    reason = f"near-staff:{h.term}"
                 ev.add(rel, w, reason)
+                if is_near:
+                    ev.add(rel, (NEAR_BOOST - 1.0) * w, reason, "near")
         # Relation words the REL lexicons lack, as heads of compounds too ("hjemmetjenesten").
         for i, (_, extra, _) in sparse:
             w = words[i]
             if extra is None or w.index in matched:
                 continue
             rel, f = extra
-            weight = 0.4 * (NEAR_BOOST if near(w.index, w.index + 1) else 1.0)
-            ev.add(rel, weight, f"word:{f}")
+            ev.add(rel, EXTRA_WEIGHT, f"word:{f}", "word")
+            if near(w.index, w.index + 1):
+                ev.add(rel, (NEAR_BOOST - 1.0) * EXTRA_WEIGHT, f"word:{f}", "near")
         if role in SPEAKER_PRIOR:
             rel, w = SPEAKER_PRIOR[role]
-            ev.add(rel, SPEAKER_WEIGHT * w, f"speaker:{role.value}")
+            ev.add(rel, SPEAKER_WEIGHT * w, f"speaker:{role.value}", "speaker")
             # Speaking as "vi"/"jeg", a speaker describes their own side's dealings with
             # stab/støtte: the more they do, the more the passage is about that relation.
             own = sum(1 for _, info in sparse if info[2])
             if own:
-                ev.add(rel, OWN_SIDE_WEIGHT * min(1.0, own / 3), f"own-side:{role.value}")
+                share = OWN_SIDE_WEIGHT * min(1.0, own / 3)
+                ev.add(rel, share, f"own-side:{role.value}", "own")
         if question is not None:
             code_id, strength, rel = question
             if rel is not None:
-                ev.add(rel, QUESTION_WEIGHT * strength, f"question:{code_id}")
+                ev.add(rel, QUESTION_WEIGHT * strength, f"question:{code_id}", "question")
+                ev.add(rel, 1.0, "", "block")
         return ev

@@ -217,8 +217,11 @@ class Suggester:
         model: Any | None = None,
         embedder: Any | None = None,
         batch_size: int = 64,
+        relation_coefficients: dict[str, float] | None = None,
     ) -> None:
         self.codebook = codebook
+        # how the relation evidence sources combine (fitting tries others: fit_relations.py)
+        self.relation_coefficients = relation_coefficients
         self.nlp = nlp
         self.lexicon = LexiconIndex(codebook)
         self.questions = QuestionMatcher(codebook)
@@ -524,11 +527,11 @@ class Suggester:
         if self.model is not None:
             for rel, (w, why) in self.model.relation_scores(feats).items():
                 if w > 0:
-                    rel_ev.add(rel, 1.5 * w, why)
+                    rel_ev.add(rel, 1.5 * w, why, "learned")
         for rel, sc in ctx.last.items():
             if sc > 0:
-                rel_ev.add(rel, CONTINUITY * sc, f"previous:{rel.value}")
-        rel_scores = rel_ev.scores()
+                rel_ev.add(rel, CONTINUITY * sc, f"previous:{rel.value}", "previous")
+        rel_scores = rel_ev.scores(self.relation_coefficients)
         ctx.last = rel_scores
 
         belief = 1.0 - (1.0 - lex) * (1.0 - qctx)

@@ -72,5 +72,5 @@ def test_dev_floor_with_the_project_pipeline(codebook: Codebook) -> None:
         pytest.skip("no statistical Norwegian pipeline installed")
     report = evaluate(codebook, pipe.nlp, GOLD, TRANSCRIPTS, curve=False)
     dev = report["system"]["dev"]
-    assert dev["relation_top1"] >= 0.85
+    assert dev["relation_top1"] >= 0.90  # the targets
     assert dev["codes_top3_lenient"] >= 0.80

@@ -90,3 +90,25 @@ def test_ledelsen_alone_is_the_administrative_leadership(suggester: Suggester) -
     assert s.relation is Relation.CEO  # type: ignore[attr-defined]
     politics = _one(suggester, "Vi skriver sakene for politisk ledelse.", RoleGroup.STAFF_SUPPORT)
     assert politics.relation is Relation.POLITICIANS  # type: ignore[attr-defined]
+
+
+def test_policy_area_compounds_are_not_the_politicians(suggester: Suggester) -> None:
+    s = _one(suggester, "Vi har laget en ny arbeidsgiverpolitikk og en lønnspolitikk.")
+    assert s.relation is None  # type: ignore[attr-defined]
+    s = _one(suggester, "Det handler om politikk, ikke om fag.")
+    assert s.relation is Relation.POLITICIANS  # type: ignore[attr-defined]
+
+
+def test_a_choice_is_not_an_election(suggester: Suggester) -> None:
+    s = _one(suggester, "Valget kommunene står overfor er hvor skreddersydd avtalene skal være.")
+    assert s.relation is None  # type: ignore[attr-defined]
+
+
+def test_present_tense_verbs_match_as_verbs_only() -> None:
+    from coder.tagging.normalise import candidates, token_forms
+
+    # "vi bruker" (lemma bruke) is no "bruker" (a user); "brukerne" (lemma bruker) is
+    assert "bruker" not in token_forms("bruker", "bruke")
+    assert token_forms("bruker", "bruke") == candidates("bruke")
+    assert "bruker" in token_forms("brukerne", "bruker")
+    assert "bruker" in token_forms("bruker", "")  # no pipeline lemma: the form stays
