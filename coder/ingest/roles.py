@@ -32,6 +32,9 @@ _STEMS: tuple[tuple[str, str, RoleGroup], ...] = (
     ("politisk", "Politiker", RoleGroup.POLITICIAN),
     ("hovedutvalgsleder", "Hovedutvalgsleder", RoleGroup.POLITICIAN),
     ("utvalgsleder", "Utvalgsleder", RoleGroup.POLITICIAN),
+    ("hovedutvalg", "Hovedutvalgsleder", RoleGroup.POLITICIAN),  # "Leder av hovedutvalg ..."
+    ("kontrollutvalg", "Kontrollutvalgsmedlem", RoleGroup.POLITICIAN),
+    ("opposisjon", "Opposisjonspolitiker", RoleGroup.POLITICIAN),
     ("statsråd", "Statsråd", RoleGroup.POLITICIAN),
     ("statsminister", "Statsminister", RoleGroup.POLITICIAN),
     ("minister", "Minister", RoleGroup.POLITICIAN),
@@ -93,6 +96,11 @@ _STEMS: tuple[tuple[str, str, RoleGroup], ...] = (
     ("avdelingsleder", "Avdelingsleder", RoleGroup.UNIT_LEADER),
     ("sykehjemsleder", "Sykehjemsleder", RoleGroup.UNIT_LEADER),
     ("tjenesteleder", "Tjenesteleder", RoleGroup.UNIT_LEADER),
+    # a sector's leader in a municipality that kept sectors (Hamar) leads services, not staff
+    ("sektorleder", "Sektorleder", RoleGroup.UNIT_LEADER),
+    ("hjemmetjeneste", "Leder hjemmetjenesten", RoleGroup.UNIT_LEADER),  # "Leder for ..."
+    ("sykehjem", "Sykehjemsleder", RoleGroup.UNIT_LEADER),
+    ("helsestasjon", "Leder helsestasjonen", RoleGroup.UNIT_LEADER),
     # Nynorsk forms (one case municipality, Stord, and some ParlaMint turns use Nynorsk)
     ("varaordførar", "Varaordførar", RoleGroup.POLITICIAN),
     ("ordførar", "Ordførar", RoleGroup.POLITICIAN),

@@ -31,6 +31,8 @@ TABLE = [
     ("Enhetsleder hjemmetjenesten", U), ("Resultatenhetsleder", U), ("Rektor", U),
     ("Styrer", U), ("Avdelingsleder", U), ("Sykehjemsleder", U), ("Barnehagestyrer", U),
     ("Tjenesteleder", U), ("enhetslederne", U),
+    ("Opposisjonsleder", P), ("Leder av hovedutvalg for oppvekst", P),
+    ("Sektorleder skole", U), ("Leder for hjemmetjenesten", U), ("Leder sykehjemmet", U),
     ("Intervjuer", IV), ("Intervjuer 2", IV), ("I", IV), ("Q", IV), ("I2", IV),
     ("Moderator", IV), ("Forsker", IV),
     ("Ordførar", P), ("Rådgjevar", S), ("Einingsleiar pleie", U), ("Verksemdsleiar", U),
