@@ -26,7 +26,14 @@ from coder.store.transcripts import TranscriptRepo
 from coder.tagging.learn import Example, LearnedModel, evidence_terms, train
 from coder.tagging.lexicon import doc_words
 from coder.tagging.pipeline import Pipeline, load_pipeline
-from coder.tagging.suggest import SegmentInput, SegmentSuggestions, Suggester, features
+from coder.tagging.relations import RELATION_COEFFICIENTS
+from coder.tagging.suggest import (
+    TAGGER_VERSION,
+    SegmentInput,
+    SegmentSuggestions,
+    Suggester,
+    features,
+)
 
 MODEL_KEY = "tagging.model"
 DONE_KEY = "tagging.autocoded.{coder}.{transcript}"
@@ -131,6 +138,9 @@ def suggest_transcript(
 
 def _fingerprint(suggester: Suggester, min_score: float, max_codes: int = MAX_CODES) -> str:
     h = hashlib.sha256()
+    h.update(TAGGER_VERSION.encode())  # a new tagger re-suggests on the next run
+    coef = suggester.relation_coefficients or RELATION_COEFFICIENTS
+    h.update(",".join(f"{k}={v}" for k, v in sorted(coef.items())).encode())
     h.update(suggester.codebook.version.encode())
     h.update(",".join(suggester.code_ids).encode())
     h.update(f"{min_score:.4f}".encode())

@@ -33,6 +33,9 @@ from coder.tagging.normalise import STOPWORDS
 from coder.tagging.questions import QuestionMatcher, looks_like_question
 from coder.tagging.relations import RelationScorer
 
+# Changes whenever the tagger's behaviour does, so `coder autocode` knows that transcripts it
+# suggested for earlier must be suggested for again.
+TAGGER_VERSION = "2026.11.29"
 LEX_RATE = 0.9  # lexicon weight -> belief: 1 - exp(-rate * weight)
 LEX_CAP = 0.85
 QUESTION_CAP = 0.7

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from coder.codebook.model import Codebook
 from coder.domain import CodingOrigin, CodingStatus
 from coder.services.autocode import (
     autocode,
@@ -172,3 +173,19 @@ def test_autocode_stores_at_most_max_codes_per_segment(
         if r.code_id not in rel_codes:
             counts[r.segment_id] = counts.get(r.segment_id, 0) + 1
     assert max(counts.values()) <= 4 and sum(counts.values()) > sum(per_segment.values())
+
+
+def test_fingerprint_follows_the_tagger_and_its_relation_coefficients(
+    codebook: Codebook, blank_nlp: Any
+) -> None:
+    """A new tagger or refitted coefficients must make autocode suggest again."""
+    from coder.services.autocode import _fingerprint
+    from coder.tagging.relations import RELATION_COEFFICIENTS
+
+    plain = Suggester(codebook, blank_nlp)
+    same = Suggester(codebook, blank_nlp, relation_coefficients=dict(RELATION_COEFFICIENTS))
+    other = Suggester(
+        codebook, blank_nlp, relation_coefficients={**RELATION_COEFFICIENTS, "speaker": 0.5}
+    )
+    assert _fingerprint(plain, 0.3) == _fingerprint(same, 0.3)
+    assert _fingerprint(plain, 0.3) != _fingerprint(other, 0.3)
