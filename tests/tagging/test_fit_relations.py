@@ -9,7 +9,7 @@ import pytest
 
 from coder.codebook.model import Codebook
 from coder.domain import Relation
-from coder.tagging.fit_relations import GROUPS, Sample, fit, fit_rounds
+from coder.tagging.fit_relations import GROUPS, Sample, _merge, fit, fit_rounds, plain_version
 from coder.tagging.relations import RELATION_COEFFICIENTS, SOURCES, RelationEvidence
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +73,7 @@ def test_shipped_coefficients_are_what_the_fit_gives(codebook: Codebook) -> None
     if not pipe.statistical:
         pytest.skip("no statistical Norwegian pipeline installed")
     items, _ = load_gold(ROOT / "tests/tagging/gold", ROOT / "transcripts")
-    coef = fit_rounds(codebook, pipe.nlp, parse_gold(pipe.nlp, items))
+    parsed = parse_gold(pipe.nlp, items)
+    coef = fit_rounds(codebook, pipe.nlp, _merge(parsed, plain_version(parsed)))
     for source, value in RELATION_COEFFICIENTS.items():
         assert coef[source] == pytest.approx(value, abs=0.02), source

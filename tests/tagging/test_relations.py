@@ -112,3 +112,19 @@ def test_present_tense_verbs_match_as_verbs_only() -> None:
     assert token_forms("bruker", "bruke") == candidates("bruke")
     assert "bruker" in token_forms("brukerne", "bruker")
     assert "bruker" in token_forms("bruker", "")  # no pipeline lemma: the form stays
+
+
+def test_a_speaker_naming_their_own_side_is_evidence_without_a_speaker_label(
+    suggester: Suggester,
+) -> None:
+    text = "For oss kommunalsjefene er det viktig at skolene får gode tall fra økonomi."
+    s = _one(suggester, text)
+    assert s.relation is Relation.CEO  # type: ignore[attr-defined]
+    assert "self:kommunalsjef" in s.relations[0].evidence  # type: ignore[attr-defined]
+    s = _one(suggester, "Vi er fritidspolitikere, og budsjettet er tykt.")
+    assert s.relation is Relation.POLITICIANS  # type: ignore[attr-defined]
+    # naming another side is no self-naming
+    s = _one(suggester, "De trenger hjelp fra kommunalsjefene, sier rektorene.")
+    assert not any(  # type: ignore[attr-defined]
+        e.startswith("self:") for r in s.relations for e in r.evidence
+    )
