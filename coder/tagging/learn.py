@@ -228,11 +228,11 @@ def train(examples: Iterable[Example]) -> LearnedModel:
 
 
 def evidence_terms(evidence: Iterable[str]) -> list[str]:
-    """The lexicon terms a suggestion's evidence names (``lemma:x``, ``compound:y~x`` -> x)."""
+    """The lexicon terms a suggestion's evidence names (``lemma:x``, ``text:x``, ``compound:y~x`` -> x)."""
     out: list[str] = []
     for e in evidence:
         kind, _, rest = e.partition(":")
-        if kind in ("lemma", "phrase"):
+        if kind in ("lemma", "phrase", "text"):
             out.append(rest)
         elif kind in ("compound", "fuzzy"):
             out.append(rest.split("~")[-1])

@@ -23,7 +23,8 @@ from spacy.attrs import LEMMA, ORTH
 from coder.codebook.model import Codebook
 from coder.tagging.normalise import STOPWORDS, candidates, token_forms
 
-KIND_WEIGHT = {"lemma": 1.0, "phrase": 1.6, "compound": 0.6, "fuzzy": 0.5}
+# "text": a word of the code's own label, question or description (see code_terms)
+KIND_WEIGHT = {"lemma": 1.0, "phrase": 1.6, "compound": 0.6, "fuzzy": 0.5, "text": 0.4}
 MIN_AFFIX = 5  # shortest lexicon lemma that may be the head or first part of a compound
 MIN_REST = 3  # shortest other part of a compound
 FUZZY_MIN_LEN = 6  # shorter words are too easily confused
@@ -40,7 +41,7 @@ class Hit(NamedTuple):
     A named tuple rather than a frozen dataclass: a transcript makes tens of thousands.
     """
 
-    kind: str  # lemma | phrase | compound | fuzzy
+    kind: str  # lemma | phrase | compound | fuzzy | text
     term: str  # the lexicon entry that matched
     codes: tuple[str, ...]
     start: int  # token index in the doc, end exclusive
@@ -121,7 +122,13 @@ def doc_words(doc: Any) -> list[Word]:
 class LexiconIndex:
     """Compiled lexicons of a codebook; `match(doc)` lists the hits in a parsed segment."""
 
-    def __init__(self, codebook: Codebook, *, fuzzy: bool = True) -> None:
+    def __init__(
+        self,
+        codebook: Codebook,
+        *,
+        fuzzy: bool = True,
+        text_terms: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         lemma_codes: dict[str, list[str]] = defaultdict(list)
         phrase_codes: dict[str, list[str]] = defaultdict(list)
         for code in codebook:
@@ -154,6 +161,13 @@ class LexiconIndex:
             for first in parts[0]:
                 self.phrases_by_first[first].append(ph)
             self.specificity[ph.text] = 1.0 / len(codes) ** 0.5
+        # Words of the codes' own texts: matched as whole words only (no compounds, no typos).
+        self.text_terms: frozenset[str] = frozenset()
+        if text_terms:
+            extra = {t: ids for t, ids in text_terms.items() if t not in self.lemma_codes}
+            self.lemma_codes.update(extra)
+            self.specificity.update({t: 1.0 / len(ids) ** 0.5 for t, ids in extra.items()})
+            self.text_terms = frozenset(extra)
         self._cache: dict[tuple[str, ...], tuple[str, str, str] | None] = {}
         self._word_cache: dict[tuple[str, ...], tuple[tuple[_Phrase, ...], Hit | None]] = {}
 
@@ -174,9 +188,14 @@ class LexiconIndex:
         surface = forms[0]
         if surface in STOPWORDS or not surface.isalpha():
             return None
+        text = self.text_terms
         for f in forms:
-            if f in self.lemma_codes:
+            if f in self.lemma_codes and f not in text:
                 return ("lemma", f, surface)
+        if text:  # a curated lemma wins over a code-text word ("rådmannen" is lemma:rådmann)
+            for f in forms:
+                if f in text:
+                    return ("text", f, surface)
         best: tuple[int, str] | None = None
         for f in forms:
             for term in self._affix_terms(f):

@@ -28,6 +28,7 @@ from spacy.attrs import LEMMA, ORTH
 
 from coder.codebook.model import Codebook
 from coder.domain import CodeKind, Relation, RoleGroup
+from coder.tagging.code_terms import code_text_terms
 from coder.tagging.lexicon import SENTENCE_END, Hit, LexiconIndex, Word, word_entries
 from coder.tagging.normalise import STOPWORDS
 from coder.tagging.questions import QuestionMatcher, looks_like_question
@@ -221,12 +222,15 @@ class Suggester:
         embedder: Any | None = None,
         batch_size: int = 64,
         relation_coefficients: dict[str, float] | None = None,
+        code_text: bool = True,
     ) -> None:
         self.codebook = codebook
         # how the relation evidence sources combine (fitting tries others: fit_relations.py)
         self.relation_coefficients = relation_coefficients
         self.nlp = nlp
-        self.lexicon = LexiconIndex(codebook)
+        self.lexicon = LexiconIndex(
+            codebook, text_terms=code_text_terms(codebook, nlp) if code_text else None
+        )
         self.questions = QuestionMatcher(codebook)
         self.relations = RelationScorer(codebook)
         self.model = model
