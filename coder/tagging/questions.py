@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -64,11 +65,17 @@ def _sorted_words(text: str) -> str:
 
 def _stems(text: str) -> list[frozenset[str]]:
     """Candidate forms per content word (generic guide words left out)."""
-    return [
-        frozenset(candidates(w)[:3])
-        for w in dict.fromkeys(content(text).split())
-        if w not in GENERIC
-    ]
+    return _content_stems(content(text).split())
+
+
+def _content_stems(content_words: list[str]) -> list[frozenset[str]]:
+    """`_stems` of a text whose content words are already known (a turn is split once)."""
+    return [_stem_set(w) for w in dict.fromkeys(content_words) if w not in GENERIC]
+
+
+@lru_cache(maxsize=50_000)
+def _stem_set(word: str) -> frozenset[str]:
+    return frozenset(candidates(word)[:3])
 
 
 @lru_cache(maxsize=50_000)
@@ -131,6 +138,15 @@ class _CoverageIndex:
         return cover
 
 
+class _LengthTerms(NamedTuple):
+    """Per guide text, the score factors that depend only on the turn's length in words."""
+
+    set_factor: np.ndarray  # of token_set_ratio: 0.4 + 0.6 * short
+    cover_factor: np.ndarray  # of coverage
+    partial_weight: np.ndarray  # of partial_ratio (0-100)
+    partial_max: np.ndarray  # 100 * partial_weight
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionMatch:
     code_id: str
@@ -159,6 +175,31 @@ class QuestionMatcher:
         self.set_texts = [" ".join(sorted(w)) for w in self.word_sets]
         self.cover = _CoverageIndex(stems)
         self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
+        # guide texts per content word: which texts share a word with a turn, without a
+        # set test per guide text
+        guides_of: dict[str, list[int]] = defaultdict(list)
+        for i, ws in enumerate(self.word_sets):
+            for w in ws:
+                guides_of[w].append(i)
+        self._guides_of = {w: tuple(ix) for w, ix in guides_of.items()}
+        self._per_length: dict[int, _LengthTerms] = {}
+
+    def _length_terms(self, n_turn: int) -> _LengthTerms:
+        """The length-only factors of the score for a turn of `n_turn` content words (cached:
+        they are the same arrays for every turn of that length)."""
+        terms = self._per_length.get(n_turn)
+        if terms is None:
+            short = np.minimum(1.0, (self.lengths + 2) / n_turn)
+            partial_weight = 0.6 * 0.25 * short
+            terms = _LengthTerms(
+                0.4 + 0.6 * short,
+                np.minimum(1.0, (self.lengths + 3) / n_turn),
+                partial_weight,
+                100.0 * partial_weight,
+            )
+            if len(self._per_length) < 1000:
+                self._per_length[n_turn] = terms
+        return terms
 
     def scores(
         self,
@@ -178,41 +219,43 @@ class QuestionMatcher:
         turn = content(text)
         if not turn or not self.texts:
             return np.zeros(len(self.ids))
+        split = turn.split()
+        n_turn = max(1, len(split))
         # token_set_ratio; for a guide text sharing no word with the turn it equals the plain
         # ratio of the two sorted word sets, which is much cheaper
-        words = set(turn.split())
-        shared = np.array([not words.isdisjoint(g) for g in self.word_sets])
+        words = set(split)
         ts = process.cdist([" ".join(sorted(words))], self.set_texts, scorer=fuzz.ratio)[0]
-        if shared.any():
-            idx = np.flatnonzero(shared)
+        guides_of = self._guides_of
+        shared: set[int] = set()
+        for w in words:
+            ix = guides_of.get(w)
+            if ix is not None:
+                shared.update(ix)
+        if shared:
+            idx = sorted(shared)
             ts[idx] = process.cdist(
                 [turn], [self.texts[i] for i in idx], scorer=fuzz.token_set_ratio
             )[0]
         # token_sort_ratio, with the guide texts' words sorted once
-        so = process.cdist([_sorted_words(turn)], self.sorted_texts, scorer=fuzz.ratio)[0]
-        cover = self.cover.coverage(_stems(text))
-        n_turn = max(1, len(turn.split()))
+        so = process.cdist([" ".join(sorted(split))], self.sorted_texts, scorer=fuzz.ratio)[0]
+        cover = self.cover.coverage(_content_stems(split))
         # token_set_ratio says 100 whenever the guide text's words are a subset of the turn's;
         # for one- or two-word guide texts in a long turn that is no evidence, so damp by length.
-        short = np.minimum(1.0, (self.lengths + 2) / n_turn)
-        base = 0.6 * (0.45 * ts * (0.4 + 0.6 * short) + 0.30 * so) + 40.0 * cover * np.minimum(
-            1.0, (self.lengths + 3) / n_turn
-        )
-        partial_weight = 0.6 * 0.25 * short  # times partial_ratio (0-100)
+        terms = self._length_terms(n_turn)
+        base = 0.6 * (0.45 * ts * terms.set_factor + 0.30 * so) + 40.0 * cover * terms.cover_factor
         if margin is None:
             todo = np.arange(len(self.texts))
         else:
             add = bonus if bonus is not None else 0.0
             mul = scale if scale is not None else 1.0
             low = (base / 100.0 + add) * mul
-            high = ((base + 100.0 * partial_weight) / 100.0 + add) * mul
+            high = ((base + terms.partial_max) / 100.0 + add) * mul
             todo = np.flatnonzero(high >= low.max() - margin)
         pr = np.zeros(len(self.texts))
         if len(todo):
-            pr[todo] = process.cdist(
-                [turn], [self.texts[i] for i in todo], scorer=fuzz.partial_ratio
-            )[0]
-        return base + partial_weight * pr
+            texts = self.texts
+            pr[todo] = process.cdist([turn], [texts[i] for i in todo], scorer=fuzz.partial_ratio)[0]
+        return base + terms.partial_weight * pr
 
     def best(self, text: str, *, minimum: float = MIN_SCORE) -> QuestionMatch | None:
         sc = self.scores(text)
