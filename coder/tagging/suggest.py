@@ -45,6 +45,9 @@ TIE_MARGIN = 0.04
 CONTINUITY = 0.5  # weight of the previous answer's relation (same question, same topic)
 PARALLEL_MARGIN = 0.08  # a version of a parallel item must lead by this much to be chosen  # combined question score below this: not a guide question
 MIN_REPORTED = 0.02
+# Guide codes whose question score must be exact: within this of the best, which covers the
+# tie and parallel-version margins `_question` compares with.
+QUESTION_NEAR = TIE_MARGIN + PARALLEL_MARGIN + 0.02
 SECTION_FACTOR = 0.6
 MAX_CODES = 15  # codes listed per segment (the rest score too low to be worth reading)
 _RELATIONS = list(Relation)
@@ -401,8 +404,8 @@ class Suggester:
         # Only codes that can come near the best need exact fuzzy scores: the tie and
         # parallel-version margins below are what this margin must cover.
         fuzzy = (
-            self.questions.scores(
-                seg.text, bonus=bonus, scale=scale, margin=TIE_MARGIN + PARALLEL_MARGIN + 0.02
+            self.questions.near_best(
+                seg.text, bonus=bonus, scale=scale, margin=QUESTION_NEAR, floor=QUESTION_MIN
             )
             / 100.0
         )
@@ -412,16 +415,32 @@ class Suggester:
             return None
         # Parallel items (C13c, C14c, C15c) often tie; the block the interview is in breaks it.
         previous = {self.relations.relation_of(c) for c in ctx.strengths} - {None}
+        boosted: list[int] = []
         if previous:
             close = combined >= combined[best] - TIE_MARGIN
             for k in np.flatnonzero(close):
                 if self.relations.relation_of(q_ids[int(k)]) in previous:
                     combined[k] += TIE_MARGIN / 2
+                    boosted.append(int(k))
             best = int(np.argmax(combined))
         top = combined[best]
+        near = np.flatnonzero(combined >= top - TIE_MARGIN)
+        values = combined[near]
+        if len(set(values.tolist())) == len(near):
+            ranked = near[np.argsort(-values)][:3]
+        else:
+            # Equal scores: np.argsort orders them by its pivots over the whole array, far
+            # codes' scores included, so take that order from the scores as `scores` gives
+            # them (the same near the top) to keep suggestions as they were.
+            fuzzy = self.questions.scores(seg.text, bonus=bonus, scale=scale, margin=QUESTION_NEAR)
+            fuzzy /= 100.0
+            combined = (fuzzy + bonus) * scale
+            for k in boosted:
+                combined[k] += TIE_MARGIN / 2
+            ranked = np.argsort(-combined)[:3]
         strengths: dict[str, float] = {}
         evidence: dict[str, str] = {}
-        for k in np.argsort(-combined)[:3]:
+        for k in ranked:
             if combined[k] >= top - TIE_MARGIN:
                 code = q_ids[int(k)]
                 strengths[code] = min(1.0, (combined[k] - 0.25) / 0.35)
