@@ -240,6 +240,7 @@ class Suggester:
             if codebook.get(c).parent in self._index
         }
         rels = [self.relations.relation_of(c) for c in self.code_ids]
+        self._code_relation = rels  # by code index
         self._rel_index = np.array([_RELATIONS.index(r) if r is not None else 3 for r in rels])
         self._q_index = np.array([self._index[c] for c in self.questions.ids])
         # A section with questions under it (A, B, C) is rarely the best code for a passage:
@@ -384,9 +385,10 @@ class Suggester:
         top = max(rel_scores.values()) if rel_scores else 0.0
         if top <= 0:
             return np.ones(len(self.code_ids))
-        # one share per relation, and 1.0 (index 3) for codes without a relation
-        shares = np.array([*(rel_scores.get(r, 0.0) / top for r in _RELATIONS), 1.0])
-        return np.where(self._rel_index < 3, 0.3 + 0.7 * shares[self._rel_index], 1.0)
+        # one factor per relation, and 1.0 (index 3) for codes without a relation: four
+        # floats and one gather instead of array arithmetic over every code
+        factors = [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top) for r in _RELATIONS]
+        return np.array([*factors, 1.0])[self._rel_index]
 
     def _question(self, seg: SegmentInput, analysed: _Words, ctx: _Context) -> str | None:
         """Update the context from an interviewer turn; the recognised guide code or None."""
@@ -572,7 +574,7 @@ class Suggester:
         order = np.argsort(-scores)[:MAX_CODES].tolist()
         top_scores = scores[order].tolist()
         top_q = qctx[order].tolist()
-        top_emb = emb[order].tolist()
+        top_emb = emb[order].tolist() if vector is not None else [0.0] * len(order)
         speaker_why = {
             rel: [x for x in reasons[:2] if x.startswith("speaker:")]
             for rel, reasons in rel_ev.reasons.items()
@@ -596,7 +598,7 @@ class Suggester:
                 ev.extend(learned_why.get(c, ()))
             if e_sim > 0:
                 ev.append(f"embedding:{e_sim:.2f}")
-            rel = self.relations.relation_of(c)
+            rel = self._code_relation[j]
             if rel is not None and rel in speaker_why:
                 ev.extend(speaker_why[rel])
             codes.append(CodeSuggestion(c, round(sc, 4), tuple(ev), rel))
