@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -64,11 +65,17 @@ def _sorted_words(text: str) -> str:
 
 def _stems(text: str) -> list[frozenset[str]]:
     """Candidate forms per content word (generic guide words left out)."""
-    return [
-        frozenset(candidates(w)[:3])
-        for w in dict.fromkeys(content(text).split())
-        if w not in GENERIC
-    ]
+    return _content_stems(content(text).split())
+
+
+def _content_stems(content_words: list[str]) -> list[frozenset[str]]:
+    """`_stems` of a text whose content words are already known (a turn is split once)."""
+    return [_stem_set(w) for w in dict.fromkeys(content_words) if w not in GENERIC]
+
+
+@lru_cache(maxsize=50_000)
+def _stem_set(word: str) -> frozenset[str]:
+    return frozenset(candidates(word)[:3])
 
 
 @lru_cache(maxsize=50_000)
@@ -131,6 +138,41 @@ class _CoverageIndex:
         return cover
 
 
+class _LengthTerms(NamedTuple):
+    """Per guide text, the score factors that depend only on the turn's length in words."""
+
+    set_factor: np.ndarray  # of token_set_ratio: 0.4 + 0.6 * short
+    cover_factor: np.ndarray  # of coverage
+    partial_weight: np.ndarray  # of partial_ratio (0-100)
+    partial_max: np.ndarray  # 100 * partial_weight
+
+
+class _TurnParts(NamedTuple):
+    turn: str  # content words
+    ts: np.ndarray  # token_set_ratio (float32, like all rapidfuzz cdist results)
+    shared: list[int]  # guide texts sharing a word with the turn: ts still to compute
+    so: np.ndarray  # token_sort_ratio
+    cover: np.ndarray
+    terms: _LengthTerms
+
+
+_SLACK = 1e-9  # rounding allowance on final scores when comparing bounds
+
+
+def _base(
+    ts: np.ndarray, so: np.ndarray, cover: np.ndarray, terms: _LengthTerms, at: int | None = None
+) -> np.ndarray:
+    """The score without its partial_ratio term; `at`: for one guide text (length-1 arrays).
+
+    token_set_ratio says 100 whenever the guide text's words are a subset of the turn's; for
+    one- or two-word guide texts in a long turn that is no evidence, so it is damped by length.
+    """
+    set_factor, cover_factor = terms.set_factor, terms.cover_factor
+    if at is not None:
+        set_factor, cover_factor = set_factor[at : at + 1], cover_factor[at : at + 1]
+    return 0.6 * (0.45 * ts * set_factor + 0.30 * so) + 40.0 * cover * cover_factor
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionMatch:
     code_id: str
@@ -159,6 +201,31 @@ class QuestionMatcher:
         self.set_texts = [" ".join(sorted(w)) for w in self.word_sets]
         self.cover = _CoverageIndex(stems)
         self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
+        # guide texts per content word: which texts share a word with a turn, without a
+        # set test per guide text
+        guides_of: dict[str, list[int]] = defaultdict(list)
+        for i, ws in enumerate(self.word_sets):
+            for w in ws:
+                guides_of[w].append(i)
+        self._guides_of = {w: tuple(ix) for w, ix in guides_of.items()}
+        self._per_length: dict[int, _LengthTerms] = {}
+
+    def _length_terms(self, n_turn: int) -> _LengthTerms:
+        """The length-only factors of the score for a turn of `n_turn` content words (cached:
+        they are the same arrays for every turn of that length)."""
+        terms = self._per_length.get(n_turn)
+        if terms is None:
+            short = np.minimum(1.0, (self.lengths + 2) / n_turn)
+            partial_weight = 0.6 * 0.25 * short
+            terms = _LengthTerms(
+                0.4 + 0.6 * short,
+                np.minimum(1.0, (self.lengths + 3) / n_turn),
+                partial_weight,
+                100.0 * partial_weight,
+            )
+            if len(self._per_length) < 1000:
+                self._per_length[n_turn] = terms
+        return terms
 
     def scores(
         self,
@@ -175,44 +242,122 @@ class QuestionMatcher:
         for codes that can come within `margin` of the best final score; the others get a
         lower bound (their partial term left out). Scores near the top are always exact.
         """
-        turn = content(text)
-        if not turn or not self.texts:
+        parts = self._cheap_parts(text)
+        if parts is None:
             return np.zeros(len(self.ids))
-        # token_set_ratio; for a guide text sharing no word with the turn it equals the plain
-        # ratio of the two sorted word sets, which is much cheaper
-        words = set(turn.split())
-        shared = np.array([not words.isdisjoint(g) for g in self.word_sets])
-        ts = process.cdist([" ".join(sorted(words))], self.set_texts, scorer=fuzz.ratio)[0]
-        if shared.any():
-            idx = np.flatnonzero(shared)
-            ts[idx] = process.cdist(
-                [turn], [self.texts[i] for i in idx], scorer=fuzz.token_set_ratio
+        turn, ts, shared, so, cover, terms = parts
+        if shared:
+            ts[shared] = process.cdist(
+                [turn], [self.texts[i] for i in shared], scorer=fuzz.token_set_ratio
             )[0]
-        # token_sort_ratio, with the guide texts' words sorted once
-        so = process.cdist([_sorted_words(turn)], self.sorted_texts, scorer=fuzz.ratio)[0]
-        cover = self.cover.coverage(_stems(text))
-        n_turn = max(1, len(turn.split()))
-        # token_set_ratio says 100 whenever the guide text's words are a subset of the turn's;
-        # for one- or two-word guide texts in a long turn that is no evidence, so damp by length.
-        short = np.minimum(1.0, (self.lengths + 2) / n_turn)
-        base = 0.6 * (0.45 * ts * (0.4 + 0.6 * short) + 0.30 * so) + 40.0 * cover * np.minimum(
-            1.0, (self.lengths + 3) / n_turn
-        )
-        partial_weight = 0.6 * 0.25 * short  # times partial_ratio (0-100)
+        base = _base(ts, so, cover, terms)
         if margin is None:
             todo = np.arange(len(self.texts))
         else:
             add = bonus if bonus is not None else 0.0
             mul = scale if scale is not None else 1.0
             low = (base / 100.0 + add) * mul
-            high = ((base + 100.0 * partial_weight) / 100.0 + add) * mul
+            high = ((base + terms.partial_max) / 100.0 + add) * mul
             todo = np.flatnonzero(high >= low.max() - margin)
         pr = np.zeros(len(self.texts))
         if len(todo):
-            pr[todo] = process.cdist(
-                [turn], [self.texts[i] for i in todo], scorer=fuzz.partial_ratio
-            )[0]
-        return base + partial_weight * pr
+            texts = self.texts
+            pr[todo] = process.cdist([turn], [texts[i] for i in todo], scorer=fuzz.partial_ratio)[0]
+        return base + terms.partial_weight * pr
+
+    def near_best(
+        self,
+        text: str,
+        *,
+        bonus: np.ndarray,
+        scale: np.ndarray,
+        margin: float,
+        floor: float,
+    ) -> np.ndarray:
+        """0-100 scores like `scores`, exact only where the caller needs them.
+
+        The caller's final score is ``(score / 100 + bonus) * scale`` (`scale` > 0). A code's
+        score is exact when its final score is within `margin` of the best final score and
+        that best reaches `floor`; every other score is a lower bound (so when nothing reaches
+        `floor`, nothing returned does either). Most turns come near few guide texts, so the
+        costly measures (token_set_ratio of texts sharing a word, partial_ratio) are computed
+        one text at a time, highest upper bound first, until no other text can come near;
+        partial_ratio gets the score it must reach as its cutoff.
+        """
+        parts = self._cheap_parts(text)
+        if parts is None:
+            return np.zeros(len(self.ids))
+        turn, ts, shared, so, cover, terms = parts
+        texts = self.texts
+        # bounds: a token_set_ratio not yet computed lies in [0, 100], a partial_ratio too
+        ts[shared] = 0.0
+        base = _base(ts, so, cover, terms)  # exact where ts is, else a lower bound
+        ts_max = ts.copy()
+        ts_max[shared] = 100.0
+        high = ((_base(ts_max, so, cover, terms) + terms.partial_max) / 100.0 + bonus) * scale
+        best = float(((base / 100.0 + bonus) * scale).max())  # at most the best final score
+        # Below `limit` a code's exact final score is neither within margin of the best nor
+        # (when the best is below floor) needed at all. The slack covers rounding.
+        limit = max(best, floor) - margin - _SLACK
+        todo = np.flatnonzero(high >= limit)
+        pr = np.zeros(len(texts))
+        if len(todo):
+            # plain floats from here: a few codes, one at a time
+            pending = set(shared)
+            highs, bases = high.tolist(), base.tolist()
+            adds, muls = bonus.tolist(), scale.tolist()
+            weights = terms.partial_weight.tolist()
+            set_factors = terms.set_factor.tolist()
+            for i in todo[np.argsort(-high[todo])].tolist():
+                if highs[i] < limit:
+                    break
+                b, add, mul, weight = bases[i], adds[i], muls[i], weights[i]
+                if i in pending:
+                    found = fuzz.token_set_ratio(turn, texts[i])
+                    ts[i] = found  # float32, as cdist gives
+                    b += 0.6 * 0.45 * float(ts[i]) * set_factors[i]  # ~ base with it
+                    final = (b / 100.0 + add) * mul
+                    if final > best:
+                        best = final
+                        limit = max(best, floor) - margin - _SLACK
+                    if ((b + 100.0 * weight) / 100.0 + add) * mul < limit:
+                        continue
+                # the partial_ratio that lifts the final score to the limit
+                need = ((limit / mul - add) * 100.0 - b) / weight - 0.01
+                if need > 100.0:
+                    continue
+                found = fuzz.partial_ratio(turn, texts[i], score_cutoff=max(0.0, need))
+                if found:  # at least the cutoff: exact
+                    pr[i] = found = float(np.float32(found))  # cdist's precision
+                    final = ((b + weight * found) / 100.0 + add) * mul
+                    if final > best:
+                        best = final
+                        limit = max(best, floor) - margin - _SLACK
+        return _base(ts, so, cover, terms) + terms.partial_weight * pr
+
+    def _cheap_parts(self, text: str) -> _TurnParts | None:
+        """A turn's content, and the measures that are cheap for all guide texts at once.
+
+        `ts` holds token_set_ratio for texts sharing no word with the turn (where it equals
+        the plain ratio of the sorted word sets); `shared` lists the others, still to do.
+        """
+        turn = content(text)
+        if not turn or not self.texts:
+            return None
+        split = turn.split()
+        n_turn = max(1, len(split))
+        words = set(split)
+        ts = process.cdist([" ".join(sorted(words))], self.set_texts, scorer=fuzz.ratio)[0]
+        guides_of = self._guides_of
+        shared: set[int] = set()
+        for w in words:
+            ix = guides_of.get(w)
+            if ix is not None:
+                shared.update(ix)
+        # token_sort_ratio, with the guide texts' words sorted once
+        so = process.cdist([" ".join(sorted(split))], self.sorted_texts, scorer=fuzz.ratio)[0]
+        cover = self.cover.coverage(_content_stems(split))
+        return _TurnParts(turn, ts, sorted(shared), so, cover, self._length_terms(n_turn))
 
     def best(self, text: str, *, minimum: float = MIN_SCORE) -> QuestionMatch | None:
         sc = self.scores(text)

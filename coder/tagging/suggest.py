@@ -49,6 +49,9 @@ TIE_MARGIN = 0.04
 CONTINUITY = 0.5  # weight of the previous answer's relation (same question, same topic)
 PARALLEL_MARGIN = 0.08  # a version of a parallel item must lead by this much to be chosen  # combined question score below this: not a guide question
 MIN_REPORTED = 0.02
+# Guide codes whose question score must be exact: within this of the best, which covers the
+# tie and parallel-version margins `_question` compares with.
+QUESTION_NEAR = TIE_MARGIN + PARALLEL_MARGIN + 0.02
 SECTION_FACTOR = 0.6
 MAX_CODES = 15  # codes listed per segment (the rest score too low to be worth reading)
 _RELATIONS = list(Relation)
@@ -247,6 +250,7 @@ class Suggester:
             if codebook.get(c).parent in self._index
         }
         rels = [self.relations.relation_of(c) for c in self.code_ids]
+        self._code_relation = rels  # by code index
         self._rel_index = np.array([_RELATIONS.index(r) if r is not None else 3 for r in rels])
         self._q_index = np.array([self._index[c] for c in self.questions.ids])
         # A section with questions under it (A, B, C) is rarely the best code for a passage:
@@ -391,9 +395,10 @@ class Suggester:
         top = max(rel_scores.values()) if rel_scores else 0.0
         if top <= 0:
             return np.ones(len(self.code_ids))
-        # one share per relation, and 1.0 (index 3) for codes without a relation
-        shares = np.array([*(rel_scores.get(r, 0.0) / top for r in _RELATIONS), 1.0])
-        return np.where(self._rel_index < 3, 0.3 + 0.7 * shares[self._rel_index], 1.0)
+        # one factor per relation, and 1.0 (index 3) for codes without a relation: four
+        # floats and one gather instead of array arithmetic over every code
+        factors = [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top) for r in _RELATIONS]
+        return np.array([*factors, 1.0])[self._rel_index]
 
     def _question(self, seg: SegmentInput, analysed: _Words, ctx: _Context) -> str | None:
         """Update the context from an interviewer turn; the recognised guide code or None."""
@@ -411,8 +416,8 @@ class Suggester:
         # Only codes that can come near the best need exact fuzzy scores: the tie and
         # parallel-version margins below are what this margin must cover.
         fuzzy = (
-            self.questions.scores(
-                seg.text, bonus=bonus, scale=scale, margin=TIE_MARGIN + PARALLEL_MARGIN + 0.02
+            self.questions.near_best(
+                seg.text, bonus=bonus, scale=scale, margin=QUESTION_NEAR, floor=QUESTION_MIN
             )
             / 100.0
         )
@@ -422,16 +427,32 @@ class Suggester:
             return None
         # Parallel items (C13c, C14c, C15c) often tie; the block the interview is in breaks it.
         previous = {self.relations.relation_of(c) for c in ctx.strengths} - {None}
+        boosted: list[int] = []
         if previous:
             close = combined >= combined[best] - TIE_MARGIN
             for k in np.flatnonzero(close):
                 if self.relations.relation_of(q_ids[int(k)]) in previous:
                     combined[k] += TIE_MARGIN / 2
+                    boosted.append(int(k))
             best = int(np.argmax(combined))
         top = combined[best]
+        near = np.flatnonzero(combined >= top - TIE_MARGIN)
+        values = combined[near]
+        if len(set(values.tolist())) == len(near):
+            ranked = near[np.argsort(-values)][:3]
+        else:
+            # Equal scores: np.argsort orders them by its pivots over the whole array, far
+            # codes' scores included, so take that order from the scores as `scores` gives
+            # them (the same near the top) to keep suggestions as they were.
+            fuzzy = self.questions.scores(seg.text, bonus=bonus, scale=scale, margin=QUESTION_NEAR)
+            fuzzy /= 100.0
+            combined = (fuzzy + bonus) * scale
+            for k in boosted:
+                combined[k] += TIE_MARGIN / 2
+            ranked = np.argsort(-combined)[:3]
         strengths: dict[str, float] = {}
         evidence: dict[str, str] = {}
-        for k in np.argsort(-combined)[:3]:
+        for k in ranked:
             if combined[k] >= top - TIE_MARGIN:
                 code = q_ids[int(k)]
                 strengths[code] = min(1.0, (combined[k] - 0.25) / 0.35)
@@ -563,7 +584,7 @@ class Suggester:
         order = np.argsort(-scores)[:MAX_CODES].tolist()
         top_scores = scores[order].tolist()
         top_q = qctx[order].tolist()
-        top_emb = emb[order].tolist()
+        top_emb = emb[order].tolist() if vector is not None else [0.0] * len(order)
         speaker_why = {
             rel: [x for x in reasons[:2] if x.startswith("speaker:")]
             for rel, reasons in rel_ev.reasons.items()
@@ -587,7 +608,7 @@ class Suggester:
                 ev.extend(learned_why.get(c, ()))
             if e_sim > 0:
                 ev.append(f"embedding:{e_sim:.2f}")
-            rel = self.relations.relation_of(c)
+            rel = self._code_relation[j]
             if rel is not None and rel in speaker_why:
                 ev.extend(speaker_why[rel])
             codes.append(CodeSuggestion(c, round(sc, 4), tuple(ev), rel))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from coder.codebook.model import Codebook
@@ -113,3 +115,71 @@ def test_scores_near_the_best_are_exact_when_only_those_are_computed(codebook: C
         assert np.allclose(fast[near], full[near]), text
         assert np.all(fast <= full + 1e-9)  # elsewhere a lower bound
         assert int(np.argmax(fast)) == int(np.argmax(full))
+
+
+def _variants(qm: QuestionMatcher) -> list[str]:
+    """Turns near and far from the guide: the turns above, guide texts cut and mixed."""
+    rng = np.random.default_rng(11)
+    out = list(TURNS)
+    for _ in range(60):
+        a, b = (qm.texts[int(i)].split() for i in rng.integers(0, len(qm.texts), 2))
+        words = a[: int(rng.integers(1, len(a) + 1))] + b[int(rng.integers(0, len(b))) :]
+        if rng.random() < 0.3:
+            words += TURNS[int(rng.integers(0, len(TURNS)))].split()
+        out.append(" ".join(words))
+    return out + ["Ja vel?", "Mhm.", "Og så?"]
+
+
+def test_near_best_is_exact_where_the_caller_looks(codebook: Codebook) -> None:
+    """Exact (bit for bit, as `scores` gives them) within the margin of a best that reaches
+    the floor; a lower bound everywhere else; nothing at the floor when nothing reaches it."""
+    qm = QuestionMatcher(codebook)
+    rng = np.random.default_rng(5)
+    margin, floor = 0.14, 0.36
+    for text in _variants(qm):
+        bonus = np.where(rng.random(len(qm.ids)) < 0.2, 0.3 * rng.random(len(qm.ids)), 0.0)
+        scale = 0.75 + 0.25 * rng.random(len(qm.ids))
+        exact = qm.scores(text)
+        full = (exact / 100.0 + bonus) * scale
+        fast = qm.near_best(text, bonus=bonus, scale=scale, margin=margin, floor=floor)
+        final = (fast / 100.0 + bonus) * scale
+        assert np.all(fast <= exact + 1e-9), text
+        if full.max() >= floor:
+            near = full >= full.max() - margin
+            assert np.array_equal(fast[near], exact[near]), text
+            assert int(np.argmax(final)) == int(np.argmax(full)), text
+        else:
+            assert final.max() < floor, text
+
+
+# Interviewer turns whose best guide texts tie exactly (C14d.ii/C15d.ii share a text).
+TIED = [
+    "Gjør informasjonen det mulig å styre helhetlig og strategisk?",
+    "Er informasjonen god nok til å ha kontroll med økonomien?",
+]
+
+
+def test_questions_from_near_best_equal_those_from_full_scores(
+    codebook: Codebook, blank_nlp: Any
+) -> None:
+    """The suggester's question context is the same with near-best scores as with the scores
+    of `scores(margin=...)`, also for exact ties (which fall back to those scores)."""
+    segs: list[SegmentInput] = []
+    for turn in [*TIED, *TURNS, *TIED]:
+        segs.append(SegmentInput(turn, role=RoleGroup.INTERVIEWER))
+        segs.append(SegmentInput("Vi får tall fra økonomi hver måned.", role=RoleGroup.CEO_LEVEL))
+    fast = Suggester(codebook, blank_nlp)
+    slow = Suggester(codebook, blank_nlp)
+    full_scores = slow.questions.scores
+    fallbacks: list[str] = []
+
+    def counted(text: str, **kw: Any) -> np.ndarray:
+        fallbacks.append(text)
+        return full_scores(text, **kw)
+
+    fast.questions.scores = counted  # type: ignore[method-assign]
+    slow.questions.near_best = (  # type: ignore[method-assign]
+        lambda text, *, floor, **kw: full_scores(text, **kw)
+    )
+    assert fast.suggest(segs) == slow.suggest(segs)
+    assert fallbacks  # the ties took the fallback
