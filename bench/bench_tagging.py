@@ -71,7 +71,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=None, help="a spaCy pipeline folder")
     ap.add_argument("--blank", action="store_true", help="tokenizer-only pipeline")
     ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--repeat", type=int, default=2, help="alternating runs of each (best kept)")
+    ap.add_argument("--repeat", type=int, default=5, help="alternating runs of each (best kept)")
     args = ap.parse_args()
     pipe = pick(args)
     transcripts = corpus(args.words)
