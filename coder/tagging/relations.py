@@ -300,11 +300,14 @@ class RelationScorer:
         # "vi politikere", "oss kommunalsjefene", "jeg som rektor", "vi er fritidspolitikere":
         # a speaker who names their own side says whose relation the passage is about, also
         # when nobody knows who is speaking (a quote, a paragraph with no speaker label)
-        form_at = {w.index: w.forms[0] for w in words} if any(i[2] for _, i in sparse) else {}
+        first_person = {words[i].index for i, info in sparse if info[2]}
+        form_at: dict[int, str] = {}
 
         def self_named(start: int) -> bool:
-            if not form_at:
+            if not first_person or first_person.isdisjoint((start - 1, start - 2, start - 3)):
                 return False
+            if not form_at:
+                form_at.update((w.index, w.forms[0]) for w in words)
             p1, p2, p3 = (form_at.get(start - k, "") for k in (1, 2, 3))
             return (
                 p1 in _WE
