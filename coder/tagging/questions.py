@@ -370,7 +370,7 @@ class QuestionMatcher:
 
     def ranked(self, text: str, n: int = 3) -> list[QuestionMatch]:
         sc = self.scores(text)
-        order = np.argsort(-sc)[:n]
+        order = np.argsort(-sc, kind="stable")[:n]
         return [QuestionMatch(self.ids[i], float(sc[i])) for i in order]
 
 

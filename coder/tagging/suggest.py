@@ -427,29 +427,17 @@ class Suggester:
             return None
         # Parallel items (C13c, C14c, C15c) often tie; the block the interview is in breaks it.
         previous = {self.relations.relation_of(c) for c in ctx.strengths} - {None}
-        boosted: list[int] = []
         if previous:
             close = combined >= combined[best] - TIE_MARGIN
             for k in np.flatnonzero(close):
                 if self.relations.relation_of(q_ids[int(k)]) in previous:
                     combined[k] += TIE_MARGIN / 2
-                    boosted.append(int(k))
             best = int(np.argmax(combined))
         top = combined[best]
+        # Equal scores keep the guide's order (a stable sort), so ties come out the same on
+        # every machine and numpy version, and far codes' scores never matter.
         near = np.flatnonzero(combined >= top - TIE_MARGIN)
-        values = combined[near]
-        if len(set(values.tolist())) == len(near):
-            ranked = near[np.argsort(-values)][:3]
-        else:
-            # Equal scores: np.argsort orders them by its pivots over the whole array, far
-            # codes' scores included, so take that order from the scores as `scores` gives
-            # them (the same near the top) to keep suggestions as they were.
-            fuzzy = self.questions.scores(seg.text, bonus=bonus, scale=scale, margin=QUESTION_NEAR)
-            fuzzy /= 100.0
-            combined = (fuzzy + bonus) * scale
-            for k in boosted:
-                combined[k] += TIE_MARGIN / 2
-            ranked = np.argsort(-combined)[:3]
+        ranked = near[np.argsort(-combined[near], kind="stable")][:3]
         strengths: dict[str, float] = {}
         evidence: dict[str, str] = {}
         for k in ranked:
@@ -581,7 +569,7 @@ class Suggester:
             belief = 1.0 - (1.0 - belief) * (1.0 - emb)
         scores = belief * self._relation_factor(rel_scores) * self._level_factor
 
-        order = np.argsort(-scores)[:MAX_CODES].tolist()
+        order = np.argsort(-scores, kind="stable")[:MAX_CODES].tolist()  # ties: guide order
         top_scores = scores[order].tolist()
         top_q = qctx[order].tolist()
         top_emb = emb[order].tolist() if vector is not None else [0.0] * len(order)
