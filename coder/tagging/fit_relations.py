@@ -27,7 +27,15 @@ import numpy as np
 
 from coder.codebook.model import Codebook
 from coder.domain import Relation
-from coder.tagging.evaluate import GoldLabel, GoldTranscript, Parsed, load_gold, parse_gold
+from coder.tagging.evaluate import (
+    GoldLabel,
+    GoldTranscript,
+    Parsed,
+    load_gold,
+    parse_gold,
+    run_suggester,
+    score_runs,
+)
 from coder.tagging.relations import RELATION_COEFFICIENTS, SOURCES, RelationEvidence
 from coder.tagging.suggest import SegmentInput, Suggester
 
@@ -157,24 +165,17 @@ def fit(
 def accuracy(
     codebook: Codebook, nlp: Any, parsed: Parsed, coef: dict[str, float]
 ) -> dict[str, Any]:
-    """Relation top-1 per split with the real suggester (argmax, previous answers included)."""
-    suggester = Suggester(codebook, nlp, relation_coefficients=coef)
-    right = {"dev": 0, "test": 0}
-    total = {"dev": 0, "test": 0}
-    for it, docs in zip(parsed.items, parsed.docs, strict=True):
-        for i, s in enumerate(suggester.iter_suggest(it.segments, docs=docs)):
-            label = it.gold.get(i)
-            if label is None or label.relation is None:
-                continue
-            total[label.split] += 1
-            right[label.split] += s.relation is label.relation
-    n = sum(total.values())
-    return {
-        "dev": round(right["dev"] / total["dev"], 3) if total["dev"] else 0.0,
-        "test": round(right["test"] / total["test"], 3) if total["test"] else 0.0,
-        "all": round(sum(right.values()) / n, 3) if n else 0.0,
-        "n": n,
-    }
+    """Relation top-1 per split with the real suggester (tagging-eval's own scoring)."""
+    results = run_suggester(Suggester(codebook, nlp, relation_coefficients=coef), parsed)
+    out: dict[str, Any] = {}
+    for split in ("dev", "test"):
+        sc = score_runs(codebook, results.values(), keep=lambda g, s=split: g.split == s)
+        out[split] = sc.summary()["relation_top1"]
+    every = score_runs(codebook, results.values())
+    out["all"] = every.summary()["relation_top1"]
+    out["n"] = every.n_rel
+    out["right"] = every.rel_correct
+    return out
 
 
 def fit_rounds(
@@ -236,7 +237,7 @@ def cross_validate(
         coef = fit_rounds(codebook, nlp, _subset(both, set(groups) - {g}), l2=l2, rounds=rounds)
         for name, version in (("context", parsed), ("plain", plain)):
             acc = accuracy(codebook, nlp, _subset(version, {g}), coef)
-            right[name] += round(acc["all"] * acc["n"])
+            right[name] += acc["right"]
             n[name] += acc["n"]
             if name == "context":
                 per[g] = acc["all"]
