@@ -293,10 +293,12 @@ class LexiconIndex:
                         )
                     )
                     covered.update(range(i, i + k))
+        new = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
         for i, (_, single) in sparse:
             if single is not None and i not in covered:
                 index = words[i].index
-                hits.append(single._replace(start=index, end=index + 1))
+                kind, term, codes, _, _, weight, surface = single
+                hits.append(new(Hit, (kind, term, codes, index, index + 1, weight, surface)))
         return hits
 
     def match(self, doc: Any) -> list[Hit]:

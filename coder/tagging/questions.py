@@ -89,52 +89,63 @@ class _CoverageIndex:
     """Which guide words a turn contains, compounds counting both ways (``utvikles videre``
     covers ``videreutvikles``, ``modellen`` covers ``organisasjonsmodellen``).
 
-    Inverted indexes from forms and compound parts to (guide text, word) pairs make a turn
-    cost a few dictionary lookups instead of a loop over every guide word.
+    Every (guide text, word) pair is one bit of a Python integer, the words of a guide text
+    side by side. Inverted indexes from forms and compound parts to those bits make a turn
+    cost a few dictionary lookups and integer ORs instead of a loop over every guide word.
     """
 
     def __init__(self, guides: list[list[frozenset[str]]]) -> None:
-        self.forms: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        self.parts: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        self.long: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        self.forms: dict[str, int] = defaultdict(int)
+        self.parts: dict[str, int] = defaultdict(int)
+        self.long: dict[str, int] = defaultdict(int)
         self.words = np.array([max(1, len(g)) for g in guides], dtype=float)
         self.empty = np.array([not g for g in guides])
-        self._form_cache: dict[str, frozenset[tuple[int, int]]] = {}
-        for c, guide in enumerate(guides):
-            for w, forms in enumerate(guide):
+        self._any_empty = bool(self.empty.any())
+        self.offsets = np.cumsum([0] + [len(g) for g in guides[:-1]], dtype=np.intp)
+        self.n_bits = sum(len(g) for g in guides)
+        self._n_bytes = self.n_bits // 8 + 1  # one spare bit: reduceat's last offset fits
+        self._form_cache: dict[str, int] = {}
+        bit = 1
+        for guide in guides:
+            for forms in guide:
                 for f in forms:
-                    self.forms[f].add((c, w))
+                    self.forms[f] |= bit
                     if len(f) >= 5:
-                        self.long[f].add((c, w))
+                        self.long[f] |= bit
                         for part in _substrings(f):
-                            self.parts[part].add((c, w))
+                            self.parts[part] |= bit
+                bit <<= 1
 
-    def _form_hits(self, f: str) -> frozenset[tuple[int, int]]:
-        """The (guide text, word) pairs one turn form covers (cached: turns repeat words)."""
+    def _form_hits(self, f: str) -> int:
+        """The bits of the guide words one turn form covers (cached: turns repeat words)."""
         found = self._form_cache.get(f)
         if found is not None:
             return found
-        hits: set[tuple[int, int]] = set(self.forms.get(f, ()))
+        hits = self.forms.get(f, 0)
         if len(f) >= 5:
-            hits |= self.parts.get(f, set())  # the turn word is part of a guide compound
+            hits |= self.parts.get(f, 0)  # the turn word is part of a guide compound
+            long = self.long
             for part in _substrings(f):
-                hits |= self.long.get(part, set())  # a guide word is part of the turn word
-        found = frozenset(hits)
+                hits |= long.get(part, 0)  # a guide word is part of the turn word
         if len(self._form_cache) < 100_000:
-            self._form_cache[f] = found
-        return found
+            self._form_cache[f] = hits
+        return hits
 
     def coverage(self, turn: list[frozenset[str]]) -> np.ndarray:
         """Share of each guide text's content words found in the turn."""
-        flat = frozenset().union(*turn) if turn else frozenset()
-        hits: set[tuple[int, int]] = set()
-        for f in flat:
-            hits |= self._form_hits(f)
-        counts = np.zeros(len(self.words))
-        for c, _ in hits:
-            counts[c] += 1
+        mask = 0
+        for f in frozenset().union(*turn) if turn else ():
+            mask |= self._form_hits(f)
+        if not mask:
+            return np.zeros(len(self.words))
+        bits = np.unpackbits(
+            np.frombuffer(mask.to_bytes(self._n_bytes, "little"), dtype=np.uint8),
+            bitorder="little",
+        )
+        counts = np.add.reduceat(bits, self.offsets, dtype=np.intp)
         cover = counts / self.words
-        cover[self.empty] = 0.0
+        if self._any_empty:
+            cover[self.empty] = 0.0  # reduceat gives a neighbour's bit for an empty segment
         return cover
 
 

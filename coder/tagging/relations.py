@@ -168,17 +168,21 @@ RELATION_COEFFICIENTS: dict[str, float] = {
 }
 
 
+# The relations in their defined order, as a tuple: iterating the enum itself is slow.
+RELATIONS: tuple[Relation, ...] = tuple(Relation)
+
+
 @dataclass(slots=True)
 class RelationEvidence:
     """Evidence per relation and source, with the reasons."""
 
     parts: dict[str, dict[Relation, float]] = field(default_factory=dict)
-    reasons: dict[Relation, list[str]] = field(default_factory=lambda: {r: [] for r in Relation})
+    reasons: dict[Relation, list[str]] = field(default_factory=lambda: {r: [] for r in RELATIONS})
 
     def add(self, rel: Relation, w: float, reason: str, source: str = "lexicon") -> None:
         part = self.parts.get(source)
         if part is None:
-            part = self.parts[source] = dict.fromkeys(Relation, 0.0)
+            part = self.parts[source] = dict.fromkeys(RELATIONS, 0.0)
         part[rel] += w
         if reason and reason not in self.reasons[rel]:
             self.reasons[rel].append(reason)
@@ -186,7 +190,7 @@ class RelationEvidence:
     def weights(self, coef: dict[str, float] | None = None) -> dict[Relation, float]:
         """The combined weight per relation (never below zero)."""
         coef = RELATION_COEFFICIENTS if coef is None else coef
-        out = dict.fromkeys(Relation, 0.0)
+        out = dict.fromkeys(RELATIONS, 0.0)
         for source, part in self.parts.items():
             c = coef.get(source, 0.0)
             for rel, w in part.items():
@@ -198,7 +202,7 @@ class RelationEvidence:
         weight = self.weights(coef)
         total = sum(weight.values())
         if total <= 0:
-            return dict.fromkeys(Relation, 0.0)
+            return dict.fromkeys(RELATIONS, 0.0)
         confidence = total / (total + 0.6)
         return {r: confidence * w / total for r, w in weight.items()}
 
@@ -221,6 +225,7 @@ class RelationScorer:
                 if code.kind is CodeKind.RELATION:
                     self.rel_code[code.id] = rel
         self._extra_cache: dict[str, Relation | None] = {}
+        self._rels_cache: dict[tuple[str, ...], tuple[Relation, ...]] = {}
         self._word_cache: dict[tuple[str, ...], tuple[bool, tuple[Relation, str] | None, bool]] = {}
         self.extra: dict[str, Relation] = {}
         for rel, terms in EXTRA_TERMS.items():
@@ -263,6 +268,14 @@ class RelationScorer:
             self._word_cache[forms] = info
         return info
 
+    def _relations_of(self, codes: tuple[str, ...]) -> tuple[Relation, ...]:
+        """The relations whose relation codes are among `codes` (cached per codes tuple)."""
+        found = self._rels_cache.get(codes)
+        if found is None:
+            named = {self.rel_code[c] for c in codes if c in self.rel_code}
+            found = self._rels_cache[codes] = tuple(r for r in RELATIONS if r in named)
+        return found
+
     def relation_of(self, code_id: str) -> Relation | None:
         return self.code_relation.get(code_id)
 
@@ -286,11 +299,13 @@ class RelationScorer:
                 if any(info := (cache.get(w.forms) or self.word_info(w.forms)))
             ]
         staff_pos = [(words[i].index, words[i].sent) for i, info in sparse if info[0]]
-        sent_of = {w.index: w.sent for w in words} if staff_pos else {}
+        sent_of: dict[int, int] = {}
 
         def near(start: int, end: int) -> bool:
             if not staff_pos:
                 return False
+            if not sent_of:
+                sent_of.update((w.index, w.sent) for w in words)
             sent = sent_of.get(start, -1)
             return any(
                 start - NEAR <= p < end + NEAR and not start <= p < end and s == sent
@@ -317,7 +332,7 @@ class RelationScorer:
 
         matched: set[int] = set()
         for h in hits:
-            rels = {self.rel_code[c] for c in h.codes if c in self.rel_code}
+            rels = self._relations_of(h.codes)
             if not rels:
                 continue
             if h.kind == "compound" and is_staff_compound(h.surface):

@@ -154,6 +154,7 @@ class SegmentSuggestions:
 
 
 _MISSING: Any = object()
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: lemma hash * _MIX ^ text hash
 
 
 def _some(entry: tuple[tuple[Any, ...], Any]) -> tuple[tuple[Any, ...], Any] | None:
@@ -249,27 +250,33 @@ class Suggester:
             for c in self.code_ids
             if codebook.get(c).parent in self._index
         }
+        # what context on a code supports: the code, its items (less), its parent (less)
+        self._context_targets: dict[str, list[tuple[str, int, float]]] = {}
+        for c in self.code_ids:
+            targets = [(c, 1.0)] + [(d, CHILD_SHARE) for d in self._children[c]]
+            if c in self._parent:
+                targets.append((self._parent[c], PARENT_SHARE))
+            self._context_targets[c] = [(t, self._index[t], share) for t, share in targets]
         rels = [self.relations.relation_of(c) for c in self.code_ids]
         self._code_relation = rels  # by code index
-        self._rel_index = np.array([_RELATIONS.index(r) if r is not None else 3 for r in rels])
+        self._rel_list = [_RELATIONS.index(r) if r is not None else 3 for r in rels]
+        self._rel_index = np.array(self._rel_list)
         self._q_index = np.array([self._index[c] for c in self.questions.ids])
         # A section with questions under it (A, B, C) is rarely the best code for a passage:
         # the guide asks for the most specific fitting question; D and E have none.
-        self._level_factor = np.array(
-            [
-                SECTION_FACTOR
-                if codebook.get(c).kind is CodeKind.SECTION and self._children.get(c)
-                else 1.0
-                for c in self.code_ids
-            ]
-        )
+        self._level_list = [
+            SECTION_FACTOR
+            if codebook.get(c).kind is CodeKind.SECTION and self._children.get(c)
+            else 1.0
+            for c in self.code_ids
+        ]
         # the guide question that stands for each relation (C13, C14, C15)
         self._relation_question: dict[Relation, str] = {
             c.relation: c.id
             for c in codebook
             if c.kind is CodeKind.QUESTION and c.relation is not None
         }
-        self._tokens: dict[tuple[int, int], Any] = {}  # see _analyse
+        self._tokens: dict[int, Any] = {}  # see _analyse
         self._code_vectors: np.ndarray | None = None
         if embedder is not None:
             self._code_vectors = embedder.codes(codebook, self.code_ids)
@@ -330,7 +337,8 @@ class Suggester:
         """A doc's words with their lexicon and relation lookups, in one pass.
 
         Everything about a token that does not depend on its position is cached by its
-        (text, lemma) hash pair, so a repeated word costs one dictionary lookup.
+        (text, lemma) hash pair, mixed into one 64-bit integer (a collision is as unlikely as
+        one among spaCy's own 64-bit string hashes), so a repeated word costs one lookup.
         """
         strings = doc.vocab.strings
         cache = self._tokens
@@ -340,10 +348,12 @@ class Suggester:
         rel: list[Any] = []
         sent = 0
         arr = doc.to_array([ORTH, LEMMA])
-        for i, key in enumerate(zip(arr[:, 0].tolist(), arr[:, 1].tolist(), strict=True)):
+        # one integer per (text, lemma) hash pair: an int key hashes faster than a tuple
+        keys = (arr[:, 0] ^ (arr[:, 1] * _MIX)).tolist()
+        for i, key in enumerate(keys):
             entry = cache.get(key, _MISSING)
             if entry is _MISSING:
-                entry = self._token_entry(key, strings)
+                entry = self._token_entry(key, int(arr[i, 0]), int(arr[i, 1]), strings)
             if entry is None:
                 sent += 1
                 continue
@@ -355,8 +365,7 @@ class Suggester:
                 words.append(new(Word, (forms, i, surface, sent)))
         return _Words(words, lex, rel)
 
-    def _token_entry(self, key: tuple[int, int], strings: Any) -> Any:
-        orth, lemma = key
+    def _token_entry(self, key: int, orth: int, lemma: int, strings: Any) -> Any:
         text = strings[orth]
         if text in SENTENCE_END:
             entry = None
@@ -379,17 +388,34 @@ class Suggester:
             return True
         return seg.role is None and seg.speaker is None and looks_like_question(seg.text)
 
-    def _lexicon_scores(self, hits: Sequence[Hit]) -> tuple[np.ndarray, dict[str, list[Hit]]]:
-        weights = np.zeros(len(self.code_ids))
+    def _lexicon_weights(
+        self, hits: Sequence[Hit]
+    ) -> tuple[dict[int, float], dict[str, list[Hit]]]:
+        """Summed hit weight per code index (only codes with hits), and the hits per code."""
+        weights: dict[int, float] = {}
         by_code: dict[str, list[Hit]] = {}
+        index = self._index
         for h in hits:
+            w = h.weight
             for c in h.codes:
-                j = self._index.get(c)
+                j = index.get(c)
                 if j is None:
                     continue
-                weights[j] += h.weight
-                by_code.setdefault(c, []).append(h)
-        return LEX_CAP * (1.0 - np.exp(-LEX_RATE * weights)), by_code
+                weights[j] = weights.get(j, 0.0) + w
+                found = by_code.get(c)
+                if found is None:
+                    by_code[c] = [h]
+                else:
+                    found.append(h)
+        return weights, by_code
+
+    def _lexicon_scores(self, hits: Sequence[Hit]) -> tuple[np.ndarray, dict[str, list[Hit]]]:
+        """Lexicon belief for every code (an array; `_lexicon_weights` for the sparse form)."""
+        weights, by_code = self._lexicon_weights(hits)
+        out = np.zeros(len(self.code_ids))
+        for j, w in weights.items():
+            out[j] = _lexicon_belief(w)
+        return out, by_code
 
     def _relation_factor(self, rel_scores: dict[Relation, float]) -> np.ndarray:
         top = max(rel_scores.values()) if rel_scores else 0.0
@@ -443,7 +469,7 @@ class Suggester:
         for k in ranked:
             if combined[k] >= top - TIE_MARGIN:
                 code = q_ids[int(k)]
-                strengths[code] = min(1.0, (combined[k] - 0.25) / 0.35)
+                strengths[code] = min(1.0, (float(combined[k]) - 0.25) / 0.35)
                 evidence[code] = f"question:{code} ({100 * fuzzy[k]:.0f})"
         by_code = dict(zip(q_ids, combined.tolist(), strict=True))
         strengths, evidence, relation = self._resolve_parallel(
@@ -481,7 +507,7 @@ class Suggester:
             rel = self.relations.relation_of(code)
             versions = [code]
             if rel is not None:
-                twins = {r: t for r in Relation if (t := self._parallel(code, r))}
+                twins = {r: t for r in _RELATIONS if (t := self._parallel(code, r))}
                 twins[rel] = code
                 ranked = sorted(twins.items(), key=lambda kv: -combined.get(kv[1], 0.0))
                 lead = combined.get(ranked[0][1], 0.0) - (
@@ -501,22 +527,18 @@ class Suggester:
         rels = {self.relations.relation_of(c) for c in out}
         return out, why, (rels.pop() if len(rels) == 1 else None)
 
-    def _context_scores(self, ctx: _Context) -> tuple[np.ndarray, dict[str, str]]:
-        q = np.zeros(len(self.code_ids))
+    def _context_scores(self, ctx: _Context) -> tuple[dict[int, float], dict[str, str]]:
+        """Question-context belief per code index (codes the question supports only)."""
+        q: dict[int, float] = {}
         why: dict[str, str] = {}
-        for code, _ in ctx.strengths.items():
+        for code in ctx.strengths:
             s = ctx.current(code)
             ev = ctx.evidence[code]
-            targets = [(code, 1.0)] + [(d, CHILD_SHARE) for d in self._children.get(code, [])]
-            parent = self._parent.get(code)
-            if parent is not None:
-                targets.append((parent, PARENT_SHARE))
-            for c, share in targets:
-                j = self._index[c]
-                if s * share > q[j]:
+            for c, j, share in self._context_targets[code]:
+                if s * share > q.get(j, 0.0):
                     q[j] = s * share
                     why[c] = ev
-        return QUESTION_CAP * q, why
+        return {j: QUESTION_CAP * v for j, v in q.items()}, why
 
     def _one(
         self,
@@ -533,7 +555,7 @@ class Suggester:
             )
         words = analysed.words
         hits = self.lexicon.match_words(words, sparse=analysed.lex)
-        lex, by_code = self._lexicon_scores(hits)
+        lex_weights, by_code = self._lexicon_weights(hits)
         qctx, q_why = self._context_scores(ctx)
         ctx.answers += 1
         best_q = ctx.best()
@@ -550,36 +572,53 @@ class Suggester:
         rel_scores = rel_ev.scores(self.relation_coefficients)
         ctx.last = rel_scores
 
-        belief = 1.0 - (1.0 - lex) * (1.0 - qctx)
+        # Only codes with some belief can be listed, and most segments give belief to a few
+        # codes out of ~150: score those as plain floats (same formulas, same float results as
+        # whole-array arithmetic) instead of a dozen array operations per segment.
+        belief: dict[int, float] = {}
+        for j, w in lex_weights.items():
+            belief[j] = 1.0 - (1.0 - _lexicon_belief(w)) * (1.0 - qctx.get(j, 0.0))
+        for j, q in qctx.items():
+            if j not in lex_weights:
+                belief[j] = 1.0 - (1.0 - 0.0) * (1.0 - q)
         learned_why: dict[str, list[str]] = {}
         if self.model is not None:
-            learned = np.zeros(len(self.code_ids))
+            learned: dict[int, float] = {}
             for code, (score, why) in self.model.code_scores(feats, hits).items():
                 j = self._index.get(code)
                 if j is not None:
                     learned[j] = score
                     learned_why[code] = why
-            penalty = self.model.term_factors(by_code)
-            belief = 1.0 - (1.0 - belief * penalty(self.code_ids)) * (1.0 - learned)
-        emb = np.zeros(len(self.code_ids))
+            penalty = self.model.term_factors(by_code)(self.code_ids).tolist()
+            for j in belief.keys() | learned.keys():
+                b = belief.get(j, 0.0) * penalty[j]
+                belief[j] = 1.0 - (1.0 - b) * (1.0 - learned.get(j, 0.0))
+        emb: dict[int, float] = {}
         if vector is not None and self._code_vectors is not None:
             sims = self._code_vectors @ vector
             z = (sims - sims.mean()) / (sims.std() + 1e-9)
-            emb = np.clip((z - 1.0) / 3.0, 0.0, 0.6)
-            belief = 1.0 - (1.0 - belief) * (1.0 - emb)
-        scores = belief * self._relation_factor(rel_scores) * self._level_factor
+            clipped = np.clip((z - 1.0) / 3.0, 0.0, 0.6)
+            emb = {int(j): float(clipped[j]) for j in np.flatnonzero(clipped)}
+            for j in belief.keys() | emb.keys():
+                belief[j] = 1.0 - (1.0 - belief.get(j, 0.0)) * (1.0 - emb.get(j, 0.0))
+        top_rel = max(rel_scores.values()) if rel_scores else 0.0
+        factors = (
+            [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top_rel) for r in _RELATIONS] + [1.0]
+            if top_rel > 0
+            else [1.0] * 4
+        )
+        rel_index, level = self._rel_list, self._level_list
+        scored = [(b * factors[rel_index[j]] * level[j], j) for j, b in belief.items()]
+        # best first; equal scores keep the guide's order
+        scored.sort(key=lambda sj: (-sj[0], sj[1]))
 
-        order = np.argsort(-scores, kind="stable")[:MAX_CODES].tolist()  # ties: guide order
-        top_scores = scores[order].tolist()
-        top_q = qctx[order].tolist()
-        top_emb = emb[order].tolist() if vector is not None else [0.0] * len(order)
         speaker_why = {
             rel: [x for x in reasons[:2] if x.startswith("speaker:")]
             for rel, reasons in rel_ev.reasons.items()
             if rel_scores.get(rel, 0) > 0
         }
         codes: list[CodeSuggestion] = []
-        for j, sc, q, e_sim in zip(order, top_scores, top_q, top_emb, strict=True):
+        for sc, j in scored[:MAX_CODES]:
             if sc < MIN_REPORTED:
                 break
             c = self.code_ids[j]
@@ -590,10 +629,11 @@ class Suggester:
                     e = h.evidence()
                     if e not in ev:
                         ev.append(e)
-            if q > 0 and c in q_why:
+            if qctx.get(j, 0.0) > 0 and c in q_why:
                 ev.append(q_why[c])
             if learned_why:
                 ev.extend(learned_why.get(c, ()))
+            e_sim = emb.get(j, 0.0)
             if e_sim > 0:
                 ev.append(f"embedding:{e_sim:.2f}")
             rel = self._code_relation[j]
@@ -615,6 +655,11 @@ class Suggester:
             None,
             seg.segment_id,
         )
+
+
+def _lexicon_belief(weight: float) -> float:
+    """Summed lexicon weight -> belief, saturating at LEX_CAP."""
+    return LEX_CAP * (1.0 - math.exp(-LEX_RATE * weight))
 
 
 def sigmoid(x: float) -> float:
