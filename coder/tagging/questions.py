@@ -11,6 +11,7 @@ context for the answers that follow, until the next recognised question.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -65,12 +66,7 @@ def _sorted_words(text: str) -> str:
 
 def _stems(text: str) -> list[frozenset[str]]:
     """Candidate forms per content word (generic guide words left out)."""
-    return _content_stems(content(text).split())
-
-
-def _content_stems(content_words: list[str]) -> list[frozenset[str]]:
-    """`_stems` of a text whose content words are already known (a turn is split once)."""
-    return [_stem_set(w) for w in dict.fromkeys(content_words) if w not in GENERIC]
+    return [_stem_set(w) for w in dict.fromkeys(content(text).split()) if w not in GENERIC]
 
 
 @lru_cache(maxsize=50_000)
@@ -105,6 +101,7 @@ class _CoverageIndex:
         self.n_bits = sum(len(g) for g in guides)
         self._n_bytes = self.n_bits // 8 + 1  # one spare bit: reduceat's last offset fits
         self._form_cache: dict[str, int] = {}
+        self._word_cache: dict[str, int] = {}
         bit = 1
         for guide in guides:
             for forms in guide:
@@ -131,11 +128,26 @@ class _CoverageIndex:
             self._form_cache[f] = hits
         return hits
 
-    def coverage(self, turn: list[frozenset[str]]) -> np.ndarray:
-        """Share of each guide text's content words found in the turn."""
+    def word_mask(self, word: str) -> int:
+        """The bits of the guide words one content word of a turn covers, by any of its
+        candidate forms (cached per word; generic guide words cover nothing)."""
+        found = self._word_cache.get(word)
+        if found is None:
+            found = 0
+            if word not in GENERIC:
+                for f in _stem_set(word):
+                    found |= self._form_hits(f)
+            if len(self._word_cache) < 100_000:
+                self._word_cache[word] = found
+        return found
+
+    def coverage(self, content_words: Iterable[str]) -> np.ndarray:
+        """Share of each guide text's content words found among a turn's content words."""
         mask = 0
-        for f in frozenset().union(*turn) if turn else ():
-            mask |= self._form_hits(f)
+        get = self._word_cache.get
+        for w in content_words:
+            m = get(w)
+            mask |= self.word_mask(w) if m is None else m
         if not mask:
             return np.zeros(len(self.words))
         bits = np.unpackbits(
@@ -156,6 +168,9 @@ class _LengthTerms(NamedTuple):
     cover_factor: np.ndarray  # of coverage
     partial_weight: np.ndarray  # of partial_ratio (0-100)
     partial_max: np.ndarray  # 100 * partial_weight
+    set_max: np.ndarray  # the most token_set_ratio adds to the score (at 100)
+    partial_weights: list[float]  # partial_weight and set_factor as plain floats
+    set_factors: list[float]
 
 
 class _TurnParts(NamedTuple):
@@ -210,6 +225,10 @@ class QuestionMatcher:
         self.sorted_texts = [_sorted_words(t) for t in texts]
         self.word_sets = [frozenset(t.split()) for t in texts]
         self.set_texts = [" ".join(sorted(w)) for w in self.word_sets]
+        # guide texts that repeat a word: their word set differs from their sorted words
+        self._repeating = [i for i, t in enumerate(self.sorted_texts) if t != self.set_texts[i]]
+        self._repeating_sets = [self.set_texts[i] for i in self._repeating]
+        self.guide_stems = stems  # candidate forms per content word of each guide text
         self.cover = _CoverageIndex(stems)
         self.lengths = np.array([max(1, len(t.split())) for t in texts], dtype=float)
         # guide texts per content word: which texts share a word with a turn, without a
@@ -228,11 +247,15 @@ class QuestionMatcher:
         if terms is None:
             short = np.minimum(1.0, (self.lengths + 2) / n_turn)
             partial_weight = 0.6 * 0.25 * short
+            set_factor = 0.4 + 0.6 * short
             terms = _LengthTerms(
-                0.4 + 0.6 * short,
+                set_factor,
                 np.minimum(1.0, (self.lengths + 3) / n_turn),
                 partial_weight,
                 100.0 * partial_weight,
+                0.6 * 0.45 * 100.0 * set_factor,
+                partial_weight.tolist(),
+                set_factor.tolist(),
             )
             if len(self._per_length) < 1000:
                 self._per_length[n_turn] = terms
@@ -301,49 +324,52 @@ class QuestionMatcher:
         turn, ts, shared, so, cover, terms = parts
         texts = self.texts
         # bounds: a token_set_ratio not yet computed lies in [0, 100], a partial_ratio too
-        ts[shared] = 0.0
+        if shared:
+            ts[shared] = 0.0
         base = _base(ts, so, cover, terms)  # exact where ts is, else a lower bound
-        ts_max = ts.copy()
-        ts_max[shared] = 100.0
-        high = ((_base(ts_max, so, cover, terms) + terms.partial_max) / 100.0 + bonus) * scale
+        room = base + terms.partial_max
+        if shared:
+            room[shared] += terms.set_max[shared]
+        highs = ((room / 100.0 + bonus) * scale).tolist()
         best = float(((base / 100.0 + bonus) * scale).max())  # at most the best final score
         # Below `limit` a code's exact final score is neither within margin of the best nor
         # (when the best is below floor) needed at all. The slack covers rounding.
         limit = max(best, floor) - margin - _SLACK
-        todo = np.flatnonzero(high >= limit)
+        todo = sorted((i for i, h in enumerate(highs) if h >= limit), key=lambda i: (-highs[i], i))
+        if not todo:
+            return base  # every token_set_ratio left out is of a text far from the best
         pr = np.zeros(len(texts))
-        if len(todo):
-            # plain floats from here: a few codes, one at a time
-            pending = set(shared)
-            highs, bases = high.tolist(), base.tolist()
-            adds, muls = bonus.tolist(), scale.tolist()
-            weights = terms.partial_weight.tolist()
-            set_factors = terms.set_factor.tolist()
-            for i in todo[np.argsort(-high[todo])].tolist():
-                if highs[i] < limit:
-                    break
-                b, add, mul, weight = bases[i], adds[i], muls[i], weights[i]
-                if i in pending:
-                    found = fuzz.token_set_ratio(turn, texts[i])
-                    ts[i] = found  # float32, as cdist gives
-                    b += 0.6 * 0.45 * float(ts[i]) * set_factors[i]  # ~ base with it
-                    final = (b / 100.0 + add) * mul
-                    if final > best:
-                        best = final
-                        limit = max(best, floor) - margin - _SLACK
-                    if ((b + 100.0 * weight) / 100.0 + add) * mul < limit:
-                        continue
-                # the partial_ratio that lifts the final score to the limit
-                need = ((limit / mul - add) * 100.0 - b) / weight - 0.01
-                if need > 100.0:
+        # plain floats from here: a few codes, one at a time
+        pending = set(shared)
+        bases = base.tolist()
+        adds, muls = bonus.tolist(), scale.tolist()
+        weights = terms.partial_weights
+        set_factors = terms.set_factors
+        for i in todo:
+            if highs[i] < limit:
+                break
+            b, add, mul, weight = bases[i], adds[i], muls[i], weights[i]
+            if i in pending:
+                found = fuzz.token_set_ratio(turn, texts[i])
+                ts[i] = found  # float32, as cdist gives
+                b += 0.6 * 0.45 * float(ts[i]) * set_factors[i]  # ~ base with it
+                final = (b / 100.0 + add) * mul
+                if final > best:
+                    best = final
+                    limit = max(best, floor) - margin - _SLACK
+                if ((b + 100.0 * weight) / 100.0 + add) * mul < limit:
                     continue
-                found = fuzz.partial_ratio(turn, texts[i], score_cutoff=max(0.0, need))
-                if found:  # at least the cutoff: exact
-                    pr[i] = found = float(np.float32(found))  # cdist's precision
-                    final = ((b + weight * found) / 100.0 + add) * mul
-                    if final > best:
-                        best = final
-                        limit = max(best, floor) - margin - _SLACK
+            # the partial_ratio that lifts the final score to the limit
+            need = ((limit / mul - add) * 100.0 - b) / weight - 0.01
+            if need > 100.0:
+                continue
+            found = fuzz.partial_ratio(turn, texts[i], score_cutoff=max(0.0, need))
+            if found:  # at least the cutoff: exact
+                pr[i] = found = float(np.float32(found))  # cdist's precision
+                final = ((b + weight * found) / 100.0 + add) * mul
+                if final > best:
+                    best = final
+                    limit = max(best, floor) - margin - _SLACK
         return _base(ts, so, cover, terms) + terms.partial_weight * pr
 
     def _cheap_parts(self, text: str) -> _TurnParts | None:
@@ -356,19 +382,28 @@ class QuestionMatcher:
         if not turn or not self.texts:
             return None
         split = turn.split()
-        n_turn = max(1, len(split))
         words = set(split)
-        ts = process.cdist([" ".join(sorted(words))], self.set_texts, scorer=fuzz.ratio)[0]
+        sorted_turn = " ".join(sorted(split))
+        # token_sort_ratio, with the guide texts' words sorted once
+        so = process.cdist([sorted_turn], self.sorted_texts, scorer=fuzz.ratio)[0]
+        if len(words) == len(split):
+            # no repeated word: the sorted turn is its sorted word set, so the set ratio
+            # equals `so` except for the few guide texts that repeat a word
+            ts = so.copy()
+            if self._repeating:
+                ts[self._repeating] = process.cdist(
+                    [sorted_turn], self._repeating_sets, scorer=fuzz.ratio
+                )[0]
+        else:
+            ts = process.cdist([" ".join(sorted(words))], self.set_texts, scorer=fuzz.ratio)[0]
         guides_of = self._guides_of
         shared: set[int] = set()
         for w in words:
             ix = guides_of.get(w)
             if ix is not None:
                 shared.update(ix)
-        # token_sort_ratio, with the guide texts' words sorted once
-        so = process.cdist([" ".join(sorted(split))], self.sorted_texts, scorer=fuzz.ratio)[0]
-        cover = self.cover.coverage(_content_stems(split))
-        return _TurnParts(turn, ts, sorted(shared), so, cover, self._length_terms(n_turn))
+        cover = self.cover.coverage(words)
+        return _TurnParts(turn, ts, sorted(shared), so, cover, self._length_terms(len(split)))
 
     def best(self, text: str, *, minimum: float = MIN_SCORE) -> QuestionMatch | None:
         sc = self.scores(text)

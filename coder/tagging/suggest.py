@@ -261,7 +261,12 @@ class Suggester:
         self._code_relation = rels  # by code index
         self._rel_list = [_RELATIONS.index(r) if r is not None else 3 for r in rels]
         self._rel_index = np.array(self._rel_list)
-        self._q_index = np.array([self._index[c] for c in self.questions.ids])
+        # guide question codes: position among the question matcher's texts, and relation
+        self._q_pos = {self._index[c]: k for k, c in enumerate(self.questions.ids)}
+        self._q_of_id = {c: k for k, c in enumerate(self.questions.ids)}
+        self._q_rel = np.array([self._rel_list[self._index[c]] for c in self.questions.ids])
+        self._q_ones = np.ones(len(self.questions.ids))
+        self._q_ones.flags.writeable = False  # shared by every turn without relation words
         # A section with questions under it (A, B, C) is rarely the best code for a passage:
         # the guide asks for the most specific fitting question; D and E have none.
         self._level_list = [
@@ -430,15 +435,23 @@ class Suggester:
         """Update the context from an interviewer turn; the recognised guide code or None."""
         words = analysed.words
         hits = self.lexicon.match_words(words, sparse=analysed.lex)
-        lex, _ = self._lexicon_scores(hits)
         q_ids = self.questions.ids
-        bonus = 0.35 * lex[self._q_index]
+        bonus = np.zeros(len(q_ids))
+        lex_weights, _ = self._lexicon_weights(hits)
+        q_pos = self._q_pos
+        for j, w in lex_weights.items():
+            k = q_pos.get(j)
+            if k is not None:
+                bonus[k] = 0.35 * _lexicon_belief(w)
         rel_ev = self.relations.evidence(words, hits, None, None, sparse=analysed.rel)
         rel_scores = rel_ev.scores()
-        scale = np.ones(len(q_ids))
-        if max(rel_scores.values()) > 0:
-            factor = self._relation_factor(rel_scores)
-            scale = 0.75 + 0.25 * factor[self._q_index]
+        top_rel = max(rel_scores.values())
+        if top_rel > 0:
+            # the relation factor of `_relation_factor`, per relation, then per question
+            factors = [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top_rel) for r in _RELATIONS]
+            scale = (0.75 + 0.25 * np.array([*factors, 1.0]))[self._q_rel]
+        else:
+            scale = self._q_ones
         # Only codes that can come near the best need exact fuzzy scores: the tie and
         # parallel-version margins below are what this margin must cover.
         fuzzy = (
@@ -471,9 +484,12 @@ class Suggester:
                 code = q_ids[int(k)]
                 strengths[code] = min(1.0, (float(combined[k]) - 0.25) / 0.35)
                 evidence[code] = f"question:{code} ({100 * fuzzy[k]:.0f})"
-        by_code = dict(zip(q_ids, combined.tolist(), strict=True))
+        combined_list, q_of_id = combined.tolist(), self._q_of_id
         strengths, evidence, relation = self._resolve_parallel(
-            strengths, evidence, by_code, previous
+            strengths,
+            evidence,
+            lambda c: combined_list[q_of_id[c]] if c in q_of_id else 0.0,
+            previous,
         )
         ctx.relation = relation
         ctx.strengths, ctx.evidence, ctx.answers, ctx.last = strengths, evidence, 0, {}
@@ -492,7 +508,7 @@ class Suggester:
         self,
         strengths: dict[str, float],
         evidence: dict[str, str],
-        combined: dict[str, float],
+        combined: Callable[[str], float],
         previous: set[Relation | None],
     ) -> tuple[dict[str, float], dict[str, str], Relation | None]:
         """Which relation's version of a question was asked (C13c, C14c or C15c).
@@ -509,10 +525,8 @@ class Suggester:
             if rel is not None:
                 twins = {r: t for r in _RELATIONS if (t := self._parallel(code, r))}
                 twins[rel] = code
-                ranked = sorted(twins.items(), key=lambda kv: -combined.get(kv[1], 0.0))
-                lead = combined.get(ranked[0][1], 0.0) - (
-                    combined.get(ranked[1][1], 0.0) if len(ranked) > 1 else 0.0
-                )
+                ranked = sorted(twins.items(), key=lambda kv: -combined(kv[1]))
+                lead = combined(ranked[0][1]) - (combined(ranked[1][1]) if len(ranked) > 1 else 0.0)
                 block = next(iter(previous)) if len(previous) == 1 else None
                 if len(ranked) == 1 or lead > PARALLEL_MARGIN:
                     versions = [ranked[0][1]]

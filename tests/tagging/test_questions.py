@@ -78,6 +78,8 @@ TURNS = [
     "Hvor mange årsverk er det i stab og støtte, og har det blitt kuttet?",
     "Hva trenger virksomhetslederne fra økonomi og personal i hverdagen?",
     "Er det noe du vil legge til til slutt?",
+    # repeated words: the word-set ratio differs from the sorted-words ratio
+    "Rådmannen, ja, rådmannen og kommunalsjefene: hvordan bruker rådmannen stab og støtte?",
 ]
 
 
@@ -88,10 +90,21 @@ def _reference(qm: QuestionMatcher, text: str) -> np.ndarray:
     from coder.tagging.questions import _stems, content
 
     turn = content(text)
+    turn_forms = {f for forms in _stems(text) for f in forms}
+
+    def covers(guide_word: frozenset[str]) -> bool:  # equal, or one long form inside the other
+        return any(
+            f == g or (len(f) >= 5 and len(g) >= 5 and (f in g or g in f))
+            for f in turn_forms
+            for g in guide_word
+        )
+
+    cover = np.array(
+        [sum(map(covers, g)) / len(g) if g else 0.0 for g in qm.guide_stems], dtype=float
+    )
     ts = process.cdist([turn], qm.texts, scorer=fuzz.token_set_ratio)[0]
     pr = process.cdist([turn], qm.texts, scorer=fuzz.partial_ratio)[0]
     so = process.cdist([turn], qm.texts, scorer=fuzz.token_sort_ratio)[0]
-    cover = qm.cover.coverage(_stems(text))
     n_turn = max(1, len(turn.split()))
     short = np.minimum(1.0, (qm.lengths + 2) / n_turn)
     fuzzy = 0.45 * ts * (0.4 + 0.6 * short) + 0.25 * pr * short + 0.30 * so
