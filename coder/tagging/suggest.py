@@ -264,6 +264,7 @@ class Suggester:
         # guide question codes: position among the question matcher's texts, and relation
         self._q_pos = {self._index[c]: k for k, c in enumerate(self.questions.ids)}
         self._q_of_id = {c: k for k, c in enumerate(self.questions.ids)}
+        self._q_relation = [self.relations.relation_of(c) for c in self.questions.ids]
         self._q_rel = np.array([self._rel_list[self._index[c]] for c in self.questions.ids])
         self._q_ones = np.ones(len(self.questions.ids))
         self._q_ones.flags.writeable = False  # shared by every turn without relation words
@@ -460,35 +461,38 @@ class Suggester:
             )
             / 100.0
         )
-        combined = (fuzzy + bonus) * scale
-        best = int(np.argmax(combined)) if len(combined) else -1
-        if best < 0 or combined[best] < QUESTION_MIN:
+        if not len(fuzzy):
+            return None
+        # plain floats from here: a few comparisons over some 60 guide texts
+        combined = ((fuzzy + bonus) * scale).tolist()
+        top = max(combined)
+        if top < QUESTION_MIN:
             return None
         # Parallel items (C13c, C14c, C15c) often tie; the block the interview is in breaks it.
         previous = {self.relations.relation_of(c) for c in ctx.strengths} - {None}
         if previous:
-            close = combined >= combined[best] - TIE_MARGIN
-            for k in np.flatnonzero(close):
-                if self.relations.relation_of(q_ids[int(k)]) in previous:
-                    combined[k] += TIE_MARGIN / 2
-            best = int(np.argmax(combined))
-        top = combined[best]
+            close = top - TIE_MARGIN
+            q_rel = self._q_relation
+            for k, v in enumerate(combined):
+                if v >= close and q_rel[k] in previous:
+                    combined[k] = v + TIE_MARGIN / 2
+            top = max(combined)
         # Equal scores keep the guide's order (a stable sort), so ties come out the same on
-        # every machine and numpy version, and far codes' scores never matter.
-        near = np.flatnonzero(combined >= top - TIE_MARGIN)
-        ranked = near[np.argsort(-combined[near], kind="stable")][:3]
+        # every machine, and far codes' scores never matter.
+        floor = top - TIE_MARGIN
+        near = [k for k, v in enumerate(combined) if v >= floor]
+        ranked = sorted(near, key=lambda k: -combined[k])[:3]
         strengths: dict[str, float] = {}
         evidence: dict[str, str] = {}
         for k in ranked:
-            if combined[k] >= top - TIE_MARGIN:
-                code = q_ids[int(k)]
-                strengths[code] = min(1.0, (float(combined[k]) - 0.25) / 0.35)
-                evidence[code] = f"question:{code} ({100 * fuzzy[k]:.0f})"
-        combined_list, q_of_id = combined.tolist(), self._q_of_id
+            code = q_ids[k]
+            strengths[code] = min(1.0, (combined[k] - 0.25) / 0.35)
+            evidence[code] = f"question:{code} ({100 * fuzzy[k]:.0f})"
+        q_of_id = self._q_of_id
         strengths, evidence, relation = self._resolve_parallel(
             strengths,
             evidence,
-            lambda c: combined_list[q_of_id[c]] if c in q_of_id else 0.0,
+            lambda c: combined[q_of_id[c]] if c in q_of_id else 0.0,
             previous,
         )
         ctx.relation = relation
@@ -632,6 +636,7 @@ class Suggester:
             if rel_scores.get(rel, 0) > 0
         }
         codes: list[CodeSuggestion] = []
+        new = tuple.__new__  # named tuples without their Python-level __new__
         for sc, j in scored[:MAX_CODES]:
             if sc < MIN_REPORTED:
                 break
@@ -653,9 +658,9 @@ class Suggester:
             rel = self._code_relation[j]
             if rel is not None and rel in speaker_why:
                 ev.extend(speaker_why[rel])
-            codes.append(CodeSuggestion(c, round(sc, 4), tuple(ev), rel))
+            codes.append(new(CodeSuggestion, (c, round(sc, 4), tuple(ev), rel)))
         relations = tuple(
-            RelationScore(r, round(s, 4), tuple(rel_ev.reasons[r]))
+            new(RelationScore, (r, round(s, 4), tuple(rel_ev.reasons[r])))
             for r, s in sorted(rel_scores.items(), key=lambda kv: -kv[1])
         )
         return SegmentSuggestions(
