@@ -415,22 +415,17 @@ class Suggester:
                     found.append(h)
         return weights, by_code
 
-    def _lexicon_scores(self, hits: Sequence[Hit]) -> tuple[np.ndarray, dict[str, list[Hit]]]:
-        """Lexicon belief for every code (an array; `_lexicon_weights` for the sparse form)."""
-        weights, by_code = self._lexicon_weights(hits)
-        out = np.zeros(len(self.code_ids))
-        for j, w in weights.items():
-            out[j] = _lexicon_belief(w)
-        return out, by_code
-
-    def _relation_factor(self, rel_scores: dict[Relation, float]) -> np.ndarray:
+    def _relation_factors(self, rel_scores: dict[Relation, float]) -> list[float]:
+        """The factor of codes of each relation (in `_RELATIONS` order), then 1.0 for codes
+        without a relation: the best relation keeps its codes' scores, the others' shrink."""
         top = max(rel_scores.values()) if rel_scores else 0.0
         if top <= 0:
-            return np.ones(len(self.code_ids))
-        # one factor per relation, and 1.0 (index 3) for codes without a relation: four
-        # floats and one gather instead of array arithmetic over every code
-        factors = [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top) for r in _RELATIONS]
-        return np.array([*factors, 1.0])[self._rel_index]
+            return [1.0] * (len(_RELATIONS) + 1)
+        return [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top) for r in _RELATIONS] + [1.0]
+
+    def _relation_factor(self, rel_scores: dict[Relation, float]) -> np.ndarray:
+        """`_relation_factors` per code, as an array (code order)."""
+        return np.array(self._relation_factors(rel_scores))[self._rel_index]
 
     def _question(self, seg: SegmentInput, analysed: _Words, ctx: _Context) -> str | None:
         """Update the context from an interviewer turn; the recognised guide code or None."""
@@ -446,11 +441,8 @@ class Suggester:
                 bonus[k] = 0.35 * _lexicon_belief(w)
         rel_ev = self.relations.evidence(words, hits, None, None, sparse=analysed.rel)
         rel_scores = rel_ev.scores()
-        top_rel = max(rel_scores.values())
-        if top_rel > 0:
-            # the relation factor of `_relation_factor`, per relation, then per question
-            factors = [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top_rel) for r in _RELATIONS]
-            scale = (0.75 + 0.25 * np.array([*factors, 1.0]))[self._q_rel]
+        if max(rel_scores.values()) > 0:
+            scale = (0.75 + 0.25 * np.array(self._relation_factors(rel_scores)))[self._q_rel]
         else:
             scale = self._q_ones
         # Only codes that can come near the best need exact fuzzy scores: the tie and
@@ -597,7 +589,7 @@ class Suggester:
         for j, w in lex_weights.items():
             belief[j] = 1.0 - (1.0 - _lexicon_belief(w)) * (1.0 - qctx.get(j, 0.0))
         for j, q in qctx.items():
-            if j not in lex_weights:
+            if j not in lex_weights:  # as the array formula has it: 1 - (1 - q) is not always q
                 belief[j] = 1.0 - (1.0 - 0.0) * (1.0 - q)
         learned_why: dict[str, list[str]] = {}
         if self.model is not None:
@@ -619,12 +611,7 @@ class Suggester:
             emb = {int(j): float(clipped[j]) for j in np.flatnonzero(clipped)}
             for j in belief.keys() | emb.keys():
                 belief[j] = 1.0 - (1.0 - belief.get(j, 0.0)) * (1.0 - emb.get(j, 0.0))
-        top_rel = max(rel_scores.values()) if rel_scores else 0.0
-        factors = (
-            [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top_rel) for r in _RELATIONS] + [1.0]
-            if top_rel > 0
-            else [1.0] * 4
-        )
+        factors = self._relation_factors(rel_scores)
         rel_index, level = self._rel_list, self._level_list
         scored = [(b * factors[rel_index[j]] * level[j], j) for j, b in belief.items()]
         # best first; equal scores keep the guide's order
