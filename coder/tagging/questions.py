@@ -335,7 +335,8 @@ class QuestionMatcher:
         # Below `limit` a code's exact final score is neither within margin of the best nor
         # (when the best is below floor) needed at all. The slack covers rounding.
         limit = max(best, floor) - margin - _SLACK
-        todo = sorted((i for i, h in enumerate(highs) if h >= limit), key=lambda i: (-highs[i], i))
+        todo = [i for i, h in enumerate(highs) if h >= limit]
+        todo.sort(key=highs.__getitem__, reverse=True)  # highest bound first
         if not todo:
             return base  # every token_set_ratio left out is of a text far from the best
         pr = np.zeros(len(texts))
