@@ -260,7 +260,6 @@ class Suggester:
         rels = [self.relations.relation_of(c) for c in self.code_ids]
         self._code_relation = rels  # by code index
         self._rel_list = [_RELATIONS.index(r) if r is not None else 3 for r in rels]
-        self._rel_index = np.array(self._rel_list)
         # guide question codes: position among the question matcher's texts, and relation
         self._q_pos = {self._index[c]: k for k, c in enumerate(self.questions.ids)}
         self._q_of_id = {c: k for k, c in enumerate(self.questions.ids)}
@@ -422,10 +421,6 @@ class Suggester:
         if top <= 0:
             return [1.0] * (len(_RELATIONS) + 1)
         return [0.3 + 0.7 * (rel_scores.get(r, 0.0) / top) for r in _RELATIONS] + [1.0]
-
-    def _relation_factor(self, rel_scores: dict[Relation, float]) -> np.ndarray:
-        """`_relation_factors` per code, as an array (code order)."""
-        return np.array(self._relation_factors(rel_scores))[self._rel_index]
 
     def _question(self, seg: SegmentInput, analysed: _Words, ctx: _Context) -> str | None:
         """Update the context from an interviewer turn; the recognised guide code or None."""
