@@ -24,6 +24,7 @@ from pathlib import Path
 from coder.errors import InputError
 from coder.ingest.draft import SegmentDraft, TranscriptDraft
 from coder.ingest.encoding import decode_bytes
+from coder.ingest.language import detect_language
 from coder.ingest.speakers import LabelMatch, match_label
 from coder.ingest.text import SpeakerRegistry
 
@@ -179,12 +180,14 @@ def _build(
             )
         )
         length += len(words)
+    body = "".join(parts) + "\n"
     return TranscriptDraft(
         source_path=str(path),
         source_name=path.name,
         format=fmt,
         sha256=hashlib.sha256(data).hexdigest(),
-        text="".join(parts) + "\n",
+        text=body,
+        language=detect_language(body),
         title=path.stem,
         encoding=encoding,
         case_name=case,
