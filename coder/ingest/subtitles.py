@@ -24,9 +24,9 @@ from pathlib import Path
 from coder.errors import InputError
 from coder.ingest.draft import SegmentDraft, TranscriptDraft
 from coder.ingest.encoding import decode_bytes
-from coder.ingest.language import detect_language
 from coder.ingest.speakers import LabelMatch, match_label
 from coder.ingest.text import SpeakerRegistry
+from coder.language import detect_language
 
 _SRT_TIME = r"(\d{1,3}):([0-5]\d):([0-5]\d)[,.](\d{1,3})"
 _SRT_TIMING_RE = re.compile(rf"[ \t]*{_SRT_TIME}[ \t]*-->[ \t]*{_SRT_TIME}(?:[ \t]+.*)?")

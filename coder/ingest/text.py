@@ -22,9 +22,9 @@ from coder.errors import InputError
 from coder.ingest.draft import ParticipantDraft, SegmentDraft, TranscriptDraft
 from coder.ingest.encoding import decode_bytes, normalise_text
 from coder.ingest.header import Header, split_front_matter
-from coder.ingest.language import transcript_language
 from coder.ingest.roles import infer_role, is_party
 from coder.ingest.speakers import LabelMatch, match_label, speaker_key
+from coder.language import transcript_language
 
 _HEADING_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(?P<title>.*?)[ \t#]*$")
 _LABEL_HINT = frozenset("[*")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coder.ingest.language import detect_language, normalise_language, transcript_language
 from coder.ingest.registry import read_transcript
+from coder.language import detect_language, normalise_language, transcript_language
 from tests.conftest import SHARED_DIR
 
 REAL = SHARED_DIR / "realdata" / "parlamint-no"
