@@ -50,3 +50,36 @@ async def test_relation_on_a_suggestion_accepts_it_and_keeps_it_selected(project
         line = [ln for ln in screen.panel.plain.splitlines() if ln.startswith("▶")][0]
         after = screen.panel.plain.split(line, 1)[1].splitlines()[1]
         assert "→ceo" in after, screen.panel.plain
+
+
+async def test_accept_above_says_its_scope_and_count_before_acting(project: Project) -> None:
+    """Issue 18, finding 3: A names the whole transcript and previews how many it accepts."""
+    from textual.widgets import Label, Static
+
+    from coder.domain import CodingStatus
+    from coder.tui.widgets.dialogs import TextPrompt
+
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coding(pilot, project.flora)
+        await pilot.press("A")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        assert "whole transcript" in str(prompt.query_one(Label).render())
+        await pilot.press(*"0.1")  # the default value is selected: typing replaces it
+        await settle(pilot)
+        hint = str(prompt.query_one("#prompt-hint", Static).render())
+        coding_screen = app.screen_stack[-2]
+        assert isinstance(coding_screen, CodingScreen)
+        mine = [
+            c
+            for cs in coding_screen.codings.values()
+            for c in cs
+            if c.status is CodingStatus.SUGGESTED and c.coder == coding_screen.coder
+            and c.score is not None and c.score >= 0.1
+        ]
+        assert f"accepts {len(mine)} suggestion(s)" in hint
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CodingScreen)

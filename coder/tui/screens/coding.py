@@ -470,8 +470,24 @@ class CodingScreen(CoderScreen):
     def action_accept_above(self) -> None:
         if self.data is None:
             return
+        coder = self.coder
+        everything = [c for cs in self.codings.values() for c in cs]
+
+        def hint(value: str) -> str:
+            try:
+                threshold = float(value.replace(",", "."))
+            except ValueError:
+                return "type a score between 0 and 1"
+            n, segs = coding.accepted_above(everything, coder, threshold)
+            return f"→ accepts {n} suggestion(s) in {segs} segment(s); enter accepts, escape cancels"
+
         self.app.push_screen(
-            TextPrompt("Accept every pending suggestion scoring at least", DEFAULT_THRESHOLD),
+            TextPrompt(
+                f"Accept your pending suggestions in the whole transcript "
+                f"«{self.data.transcript.title}» scoring at least",
+                DEFAULT_THRESHOLD,
+                hint=hint,
+            ),
             self._accept_above,
         )
 
