@@ -196,8 +196,7 @@ def _default_shared() -> Path | None:
     import os
 
     env = os.environ.get("CODER_SHARED_DIR")
-    path = Path(env) if env else Path("..") / "shared"
-    return path if path.is_dir() else None
+    return Path(env) if env and Path(env).is_dir() else None
 
 
 @app.command("tagging-eval")
@@ -213,8 +212,7 @@ def tagging_eval_cmd(
     shared: Path | None = typer.Option(
         None,
         "--shared",
-        help="Folder that prose.jsonl's sources are relative to "
-        "(default: $CODER_SHARED_DIR, else ../shared).",
+        help="Folder that prose.jsonl's sources are relative to (default: $CODER_SHARED_DIR).",
     ),
 ) -> None:
     """Precision/recall per relation and code top-3 hit rate on a gold set, against a baseline.
