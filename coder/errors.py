@@ -20,17 +20,26 @@ class CoderError(Exception):
     exit_code = EXIT_FAILURE
 
     def __init__(
-        self, message: str, *, path: str | Path | None = None, line: int | None = None
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
         self.line = line
+        self.column = column
 
     def __str__(self) -> str:
         where = ""
         if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+            where = f"{self.path}: "
+            if self.line:
+                col = f":{self.column}" if self.column else ""
+                where = f"{self.path}:{self.line}{col}: "
         return f"{where}{self.message}"
 
 

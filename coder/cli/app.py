@@ -16,7 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from coder import __version__
 from coder.config import Settings, load_settings
-from coder.errors import EXIT_DATABASE, EXIT_INTERRUPTED, CoderError
+from coder.errors import (
+    EXIT_DATABASE,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    CoderError,
+)
 from coder.store.db import Store
 
 console = Console()
@@ -116,36 +122,56 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _click_exception_types() -> tuple[type[BaseException], ...]:
+    """Click's ClickException from every Click copy present: Typer >= 0.2x bundles its own."""
+    import click
+
+    types: list[type[BaseException]] = [click.exceptions.ClickException]
+    try:
+        from typer._click import exceptions as bundled
+    except ImportError:
+        pass
+    else:
+        types.append(bundled.ClickException)
+    return tuple(types)
+
+
+def exit_code_for(exc: BaseException) -> tuple[int, str | None]:
+    """The one mapping from an exception to (exit code, one-line message or None if shown)."""
+    if isinstance(exc, CoderError):
+        return exc.exit_code, str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        orig = getattr(exc, "orig", None) or exc
+        text = str(orig).strip()
+        return EXIT_DATABASE, f"database error: {text.splitlines()[0] if text else type(exc).__name__}"
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted; work already committed is kept"
+    if isinstance(exc, typer.Exit):
+        return exc.exit_code, None
+    if isinstance(exc, typer.Abort):
+        return EXIT_INTERRUPTED, "aborted"
+    if isinstance(exc, _click_exception_types()):
+        code = getattr(exc, "exit_code", EXIT_USAGE)
+        return code, None
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return EXIT_FAILURE, f"{where}{exc.strerror.lower()}"
+    return EXIT_FAILURE, f"unexpected {type(exc).__name__}: {exc} (run with -v and report this)"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: one line on stderr and a meaningful exit code on any failure."""
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="coder")
-    except CoderError as exc:
-        _print_error(str(exc))
-        sys.exit(exc.exit_code)
-    except SQLAlchemyError as exc:
-        orig = getattr(exc, "orig", None) or exc
-        _print_error(
-            f"database error: {str(orig).strip().splitlines()[0] if str(orig).strip() else type(exc).__name__}"
-        )
-        sys.exit(EXIT_DATABASE)
-    except KeyboardInterrupt:
-        _print_error("interrupted; work already committed is kept")
-        sys.exit(EXIT_INTERRUPTED)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        _print_error("aborted")
-        sys.exit(EXIT_INTERRUPTED)
-    except Exception as exc:  # click usage errors and anything unforeseen: still one line
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        logging.getLogger("coder").debug("unexpected error", exc_info=True)
-        _print_error(f"unexpected {type(exc).__name__}: {exc} (run with -v and report this)")
-        sys.exit(1)
+    except (Exception, KeyboardInterrupt) as exc:
+        code, message = exit_code_for(exc)
+        if message is None and isinstance(exc, _click_exception_types()):
+            exc.show()  # type: ignore[attr-defined]
+        elif message is not None:
+            if code == EXIT_FAILURE and message.startswith("unexpected "):
+                logging.getLogger("coder").debug("unexpected error", exc_info=True)
+            _print_error(message)
+        sys.exit(code)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

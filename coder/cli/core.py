@@ -62,6 +62,8 @@ def import_cmd(
             if o.status in ("failed", "refused"):
                 msg = o.message if o.message.startswith(o.path) else f"{o.path}: {o.message}"
                 err_console.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
+            elif o.status == "skipped":
+                console.print(f"{o.status:>12}  {o.path}  ({o.message})", highlight=False)
             else:
                 detail = f"{o.segments} segments, {o.participants} participants, {o.words} words"
                 console.print(
@@ -71,7 +73,15 @@ def import_cmd(
                     console.print(f"{'':>14}{note}", style="dim", highlight=False)
         summary = ", ".join(
             f"{report.count(s)} {s}"
-            for s in ("imported", "new-version", "unchanged", "would-import", "refused", "failed")
+            for s in (
+                "imported",
+                "new-version",
+                "unchanged",
+                "would-import",
+                "skipped",
+                "refused",
+                "failed",
+            )
             if report.count(s)
         )
         if report.cases_loaded:

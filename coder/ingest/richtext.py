@@ -6,16 +6,14 @@ hand them to the plain-text turn builder; what they share is decided here once.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Sequence
 
 from coder.errors import InputError
 from coder.ingest import encoding as enc
+from coder.ingest.archive import BoundedArchive
 from coder.ingest.speakers import MAX_LABEL_CHARS, MAX_LABEL_TOKENS, speaker_key
 
-UNPACKED_LIMIT_FACTOR = 20  # an archive may unpack to this many times MAX_FILE_BYTES
 HEADING_STYLE_RE = re.compile(r"(heading|overskrift|title|tittel)", re.IGNORECASE)
 _TIME_CELL_RE = re.compile(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?")
 _TABLE_HEADER_WORDS = frozenset(
@@ -24,15 +22,10 @@ _TABLE_HEADER_WORDS = frozenset(
 _LABEL_FORBIDDEN = re.compile(r"[.!?;:]\s|[.!?]$|\d{3,}")
 
 
-def open_archive(data: bytes, path: object, what: str) -> zipfile.ZipFile:
-    """Open a zip-based document, refusing non-zips and archives that unpack too large."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except Exception:
-        raise InputError(f"not a valid {what} file (not a zip archive)", path=str(path)) from None
-    if unpacked > UNPACKED_LIMIT_FACTOR * enc.MAX_FILE_BYTES:
-        raise InputError(f"not a valid {what} file (unpacks too large)", path=str(path))
+def open_archive(data: bytes, path: object, what: str) -> BoundedArchive:
+    """Open a zip-based document through the bounded reader, refusing bombs before parsing."""
+    archive = BoundedArchive(data, path, what)
+    archive.check_all()
     return archive
 
 

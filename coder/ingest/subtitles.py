@@ -102,7 +102,13 @@ def _timed_block(
     number, line = block[arrow]
     m = timing_re.fullmatch(line)
     if m is None:
-        raise InputError(f"{kind}: malformed timing line {line.strip()!r}", path=path, line=number)
+        # never quote the line: a cue's text may contain "-->" and is personal data
+        raise InputError(
+            f"{kind}: malformed timing line, expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm'",
+            path=path,
+            line=number,
+            column=len(line) - len(line.lstrip()) + 1,
+        )
     g = m.groups()
     start, end = _ms(*g[0:4]), _ms(*g[4:8])
     if end < start:

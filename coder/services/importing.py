@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,16 +45,12 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[I
         if not p.exists():
             problems.append(ImportOutcome(str(p), "failed", "no such file or folder"))
         elif p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if not child.is_file() or any(
-                    part.startswith(".") for part in child.parts[len(p.parts) :]
-                ):
-                    continue
+            found, skipped = _walk_folder(p)
+            problems.extend(skipped)
+            for child in found:
                 if child.name.lower() in CASES_FILE_NAMES:
                     cases.append(child)
-                elif child.name.lower().startswith("readme"):
-                    continue
-                elif child.suffix.lower() in SUPPORTED_EXTENSIONS + PROJECT_EXTENSIONS:
+                else:
                     files.append(child)
         elif p.name.lower() in CASES_FILE_NAMES:
             cases.append(p)
@@ -67,6 +66,72 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[I
                 )
             )
     return files, cases, problems
+
+
+def _wanted(name: str) -> bool:
+    low = name.lower()
+    if low in CASES_FILE_NAMES:
+        return True
+    return not low.startswith("readme") and Path(low).suffix in (
+        SUPPORTED_EXTENSIONS + PROJECT_EXTENSIONS
+    )
+
+
+def _walk_folder(root: Path) -> tuple[list[Path], list[ImportOutcome]]:
+    """Transcript files inside `root`, never leaving it, and every wanted name skipped, with why.
+
+    Symbolic links are followed only to regular files inside the folder; links to folders are
+    not entered (os.walk without followlinks), so no loop or escape is possible.
+    """
+    real_root = root.resolve()
+    found: list[Path] = []
+    skipped: list[ImportOutcome] = []
+
+    def skip(path: Path, why: str) -> None:
+        skipped.append(ImportOutcome(str(path), "skipped", why))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in dirnames:
+            if _wanted(d):
+                skip(here / d, "a folder, not a file")
+        for name in sorted(filenames):
+            if name.startswith(".") or not _wanted(name):
+                continue
+            child = here / name
+            try:
+                mode = child.lstat().st_mode
+            except OSError as exc:
+                skip(child, f"cannot be read ({exc.strerror or exc})")
+                continue
+            if stat.S_ISLNK(mode):
+                try:
+                    target = child.resolve(strict=True)
+                except RuntimeError:
+                    skip(child, "symbolic link loop")
+                    continue
+                except OSError as exc:
+                    skip(child, "symbolic link loop" if exc.errno == errno.ELOOP
+                         else "dangling symbolic link")
+                    continue
+                if not target.is_relative_to(real_root):
+                    skip(child, "symbolic link points outside the folder")
+                    continue
+                mode = target.stat().st_mode
+            if stat.S_ISFIFO(mode):
+                skip(child, "not a regular file (FIFO)")
+            elif stat.S_ISSOCK(mode):
+                skip(child, "not a regular file (socket)")
+            elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                skip(child, "not a regular file (device)")
+            elif stat.S_ISDIR(mode):
+                skip(child, "a folder, not a file")
+            elif stat.S_ISREG(mode):
+                found.append(child)
+            else:
+                skip(child, "not a regular file")
+    return found, skipped
 
 
 def read_case_facts(path: Path) -> list[CaseFacts]:
