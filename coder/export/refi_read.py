@@ -259,7 +259,8 @@ class ProjectReader:
                 if local(el) in UNSUPPORTED:
                     self.skipped[UNSUPPORTED[local(el)]] += len(children(el))
         for what, n in sorted(self.skipped.items()):
-            self.warnings.append(f"skipped {n} {what} (not supported)")
+            if n:  # a case without code references is nothing to report
+                self.warnings.append(f"skipped {n} {what} (not supported)")
         project.warnings = self.warnings
         return project
 
