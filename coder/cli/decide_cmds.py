@@ -59,7 +59,11 @@ def code_cmd(
     ctx: typer.Context,
     segment_id: int = typer.Argument(..., help="Segment id (see `coder show T --json`)."),
     code_id: str = typer.Argument(..., help="Code id, e.g. C13d or T.tillit."),
-    span: str | None = typer.Option(None, "--span", help="START:END inside the segment."),
+    span: str | None = typer.Option(
+        None,
+        "--span",
+        help="START:END as transcript offsets (end exclusive), within the segment's range.",
+    ),
     relation: str | None = typer.Option(None, "--relation", help="politicians, ceo or units."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:

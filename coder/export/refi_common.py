@@ -7,9 +7,12 @@ Conventions used by both directions (documented here once):
   namespace (a uuid stored once in the project's settings) and the object's natural key.
 * A code is exported with name "<id> <label>"; on import a name that starts with an id of our
   shape (A, B5a, C13d.i, REL.ceo, T.slug) gets that id back, any other name becomes a theme.
-* Positions: REFI start/end positions count Unicode code points of the source text after an
-  optional leading byte-order mark (the BOM is an encoding artefact, not text). Our stored text
-  turns CRLF and lone CR into LF and is NFC-normalised; `TextMap` carries positions across.
+* Positions: REFI start/end positions count characters of the source text after an optional
+  leading byte-order mark (the BOM is an encoding artefact, not text). Programs disagree on what
+  a character is: Unicode code points (QualCoder, coder) or UTF-16 code units (NVivo, where a
+  character outside the Basic Multilingual Plane counts twice); `TextMap` takes the unit. Our
+  stored text turns CRLF and lone CR into LF and is NFC-normalised; `TextMap` carries positions
+  across.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from bisect import bisect_right
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -175,6 +178,32 @@ def _joins_cluster(ch: str) -> bool:
     return unicodedata.combining(ch) != 0 or "\u1160" <= ch <= "\u11ff"
 
 
+CODEPOINT = "codepoint"
+UTF16 = "utf16"
+POSITION_UNITS = (CODEPOINT, UTF16)
+
+
+def utf16_offsets(text: str) -> tuple[int, ...]:
+    """The UTF-16 offset of each code point of `text`, or () when the two counts agree."""
+    if all(ord(ch) <= 0xFFFF for ch in text):
+        return ()
+    out: list[int] = []
+    pos = 0
+    for ch in text:
+        out.append(pos)
+        pos += 2 if ord(ch) > 0xFFFF else 1
+    return tuple(out)
+
+
+def to_utf16(text: str, offset: int) -> int:
+    """A code point offset into `text` as a UTF-16 offset."""
+    return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
+
+
+def utf16_length(text: str) -> int:
+    return to_utf16(text, len(text))
+
+
 @dataclass(frozen=True, slots=True)
 class TextMap:
     """Our normalised text and a map from REFI positions (in the raw text) to offsets in it.
@@ -185,15 +214,54 @@ class TextMap:
     """
 
     text: str
-    raw_length: int
+    raw_length: int  # in code points
     raw_starts: tuple[int, ...]
     out_starts: tuple[int, ...]
+    units: str = CODEPOINT
+    unit_starts: tuple[int, ...] = ()  # UTF-16 offset of each raw code point (utf16, non-BMP)
+    unit_length: int = 0  # the raw length in `units`
 
     @classmethod
-    def build(cls, raw: str) -> TextMap:
+    def build(cls, raw: str, units: str = CODEPOINT) -> TextMap:
         if raw.startswith(_BOM):
             raw = raw[1:]
         raw = raw.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL; keeps positions
+        base = cls._build(raw)
+        if units != UTF16:
+            return replace(base, unit_length=base.raw_length)
+        starts = utf16_offsets(raw)
+        length = starts[-1] + (2 if ord(raw[-1]) > 0xFFFF else 1) if starts else len(raw)
+        return replace(base, units=UTF16, unit_starts=starts, unit_length=length)
+
+    def _floor(self, pos: int) -> int:
+        """A position in `units` as a raw code point index (inside a surrogate pair: before it)."""
+        if not self.unit_starts:
+            return pos
+        if pos >= self.unit_length:
+            return self.raw_length
+        return bisect_right(self.unit_starts, pos) - 1
+
+    def _ceil(self, pos: int) -> int:
+        if not self.unit_starts:
+            return pos
+        if pos >= self.unit_length:
+            return self.raw_length
+        return bisect_left(self.unit_starts, pos)
+
+    def start(self, pos: int) -> int:
+        """Our offset for a start position in `units` (0 <= pos <= unit_length)."""
+        return self._start(self._floor(pos))
+
+    def end(self, pos: int) -> int:
+        """Our offset for an end position in `units` (0 <= pos <= unit_length)."""
+        return self._end(self._ceil(pos))
+
+    def raw_index(self, pos: int) -> int:
+        """A position in `units` as a code point index into the raw text (for boundary checks)."""
+        return self._floor(pos)
+
+    @classmethod
+    def _build(cls, raw: str) -> TextMap:
         if "\r" not in raw and unicodedata.is_normalized("NFC", raw):
             return cls(raw, len(raw), (), ())
         raw_starts: list[int] = []
@@ -221,13 +289,13 @@ class TextMap:
     def _token(self, pos: int) -> int:
         return bisect_right(self.raw_starts, pos) - 1
 
-    def start(self, pos: int) -> int:
+    def _start(self, pos: int) -> int:
         """Our offset for a raw start position (0 <= pos <= raw_length)."""
         if not self.raw_starts or pos >= self.raw_length:
             return min(pos, len(self.text))
         return self.out_starts[self._token(pos)]
 
-    def end(self, pos: int) -> int:
+    def _end(self, pos: int) -> int:
         """Our offset for a raw end position (0 <= pos <= raw_length)."""
         if not self.raw_starts or pos >= self.raw_length:
             return min(pos, len(self.text))

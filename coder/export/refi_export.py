@@ -7,9 +7,14 @@ What goes where:
   reform year; each case lists its transcripts (SourceRef). Transcripts carry their interview
   date and speakers (label = role group) as variable values too.
 * Sources: one TextSource per current transcript, text in sources/<guid>.txt; one
-  PlainTextSelection per coded range (a span, or the whole segment) holding a Coding per
-  accepted (code, coder). A coding's relation travels as an extra Coding of the REL.* code whose
-  GUID is derived from the coding's own, so our importer can tell it apart from a hand-made one.
+  PlainTextSelection per coded range (a span, or the whole segment) and relation, holding a
+  Coding per accepted (code, coder). The relation of the codings in a selection travels as ONE
+  extra Coding of the REL.* code (QualCoder refuses a code twice in a selection); a coding of a
+  REL.* code made by hand gets a selection of its own, so the importer's rule "a REL.* coding
+  next to other codings is their relation" is exact. Positions count code points, or UTF-16
+  units with positions="utf16" (then the origin says "positions=utf16").
+* The variable "coder layout" on each source holds our segments and participants as JSON, so an
+  import of our own export rebuilds exactly the same segments.
 * Notes: every memo, referenced from its coding, selection (segment memos), source or code.
 
 GUIDs are uuid5 from the project's namespace and natural keys, dates come from the data, and the
@@ -18,6 +23,7 @@ zip entries carry fixed timestamps: exporting an unchanged project twice gives i
 
 from __future__ import annotations
 
+import json
 import uuid
 import zipfile
 from collections import defaultdict
@@ -42,12 +48,16 @@ from coder.domain import (
 from coder.export.files import write_with
 from coder.export.refi_codebook import add_code_elements
 from coder.export.refi_common import (
+    CODEPOINT,
     ORIGIN,
+    POSITION_UNITS,
     PROJECT_NAMESPACE_SETTING,
     PROJECT_NS,
+    UTF16,
     code_guid,
     object_guid,
     relation_marker_guid,
+    to_utf16,
     xml_datetime,
     xml_document,
     xml_safe,
@@ -66,6 +76,7 @@ CASE_VARIABLES: dict[str, tuple[str, str]] = {
 }
 INTERVIEW_DATE = ("interview date", "Date")
 SPEAKERS = ("speakers", "Text")
+LAYOUT = ("coder layout", "Text")
 VALUE_ELEMENT = {
     "Text": "TextValue",
     "Integer": "IntegerValue",
@@ -80,6 +91,7 @@ class RefiExportSummary:
     codes: int
     selections: int
     codings: int
+    coding_elements: int  # codings plus the REL.* codings that carry relations
     cases: int
     notes: int
     users: int
@@ -164,8 +176,9 @@ def _snippet(text: str, limit: int = 60) -> str:
 class _Builder:
     """Builds the project XML from a snapshot."""
 
-    def __init__(self, snap: _Snapshot, exporter: str | None) -> None:
+    def __init__(self, snap: _Snapshot, exporter: str | None, positions: str = CODEPOINT) -> None:
         self.snap = snap
+        self.positions = positions
         self.ns = snap.namespace
         self.exporter = exporter
         self.users: dict[str, str] = {}
@@ -234,7 +247,7 @@ class _Builder:
         if t.title and t.title != t.source_name:
             etree.SubElement(el, self.q("Description")).text = xml_safe(t.title)
         segs = {s.id: s for s in self.snap.segments[t.id]}
-        ranges: dict[tuple[int, int], dict[str, list[Any]]] = defaultdict(
+        ranges: dict[tuple[int, int, str], dict[str, list[Any]]] = defaultdict(
             lambda: {"codings": [], "notes": []}
         )
         for c in self.snap.codings[t.id]:
@@ -244,13 +257,17 @@ class _Builder:
             rng = (c.span_start, c.span_end) if c.span_start is not None else (seg.start, seg.end)
             if rng[0] is None or rng[1] is None or rng[0] >= rng[1]:
                 continue
-            ranges[(int(rng[0]), int(rng[1]))]["codings"].append(c)
+            if c.code_id.startswith("REL."):
+                kind = "code:" + c.code_id  # a REL.* coding made by hand: a selection of its own
+            else:
+                kind = c.relation.value if c.relation else ""
+            ranges[(int(rng[0]), int(rng[1]), kind)]["codings"].append(c)
         for seg_id, notes in places["segment"].items():
             seg = segs.get(seg_id)
             if seg is not None and seg.start < seg.end:
-                ranges[(seg.start, seg.end)]["notes"].extend(notes)
-        for (start, end), group in sorted(ranges.items()):
-            self.selection(el, t.id, text, start, end, group, places)
+                ranges[(seg.start, seg.end, "")]["notes"].extend(notes)
+        for (start, end, kind), group in sorted(ranges.items()):
+            self.selection(el, t.id, text, start, end, kind, group, places)
         for note in places["source"].get(t.id, []):
             etree.SubElement(el, self.q("NoteRef")).set("targetGUID", note)
         if t.interview_date is not None:
@@ -262,6 +279,15 @@ class _Builder:
                 *SPEAKERS,
                 "; ".join(f"{p.label} = {p.role_group.value}" for p in speakers),
             )
+        layout = {
+            "participants": [
+                [p.label, p.display_name, p.role_group.value, p.role_title] for p in speakers
+            ],
+            "segments": [
+                [g.start, g.end, g.speaker, g.start_ms, g.end_ms] for g in self.snap.segments[t.id]
+            ],
+        }
+        self.value(el, *LAYOUT, json.dumps(layout, ensure_ascii=False, separators=(",", ":")))
         self.counts["sources"] += 1
         return guid
 
@@ -272,28 +298,34 @@ class _Builder:
         text: str,
         start: int,
         end: int,
+        kind: str,
         group: dict[str, list[Any]],
         places: dict[str, Any],
     ) -> None:
         codings: list[CodingInfo] = sorted(group["codings"], key=lambda c: (c.code_id, c.coder))
         sel = etree.SubElement(source_el, self.q("PlainTextSelection"))
-        sel.set("guid", object_guid(self.ns, "selection", tid, start, end))
+        sel_guid = object_guid(self.ns, "selection", tid, start, end, *([kind] if kind else []))
+        sel.set("guid", sel_guid)
         sel.set("name", xml_safe(_snippet(text[start:end])))
-        sel.set("startPosition", str(start))
-        sel.set("endPosition", str(end))
+        if self.positions == UTF16:
+            sel.set("startPosition", str(to_utf16(text, start)))
+            sel.set("endPosition", str(to_utf16(text, end)))
+        else:
+            sel.set("startPosition", str(start))
+            sel.set("endPosition", str(end))
         if codings:
             sel.set("creatingUser", self.user(codings[0].coder))
             first = min((c.created_at for c in codings if c.created_at), default=None)
             if first is not None:
                 sel.set("creationDateTime", xml_datetime(first) or "")
-        own = {(c.code_id, c.coder) for c in codings}
         for c in codings:
             guid = object_guid(self.ns, "coding", tid, start, end, c.code_id, c.coder)
             self.coding(sel, guid, c.code_id, c.coder, c.created_at, places["coding"].get(c.id, []))
-            rel_code = f"REL.{c.relation.value}" if c.relation else None
-            if rel_code and rel_code in self.code_ids and (rel_code, c.coder) not in own:
-                marker = relation_marker_guid(guid, c.relation.value)  # type: ignore[union-attr]
-                self.coding(sel, marker, rel_code, c.coder, c.created_at, [], counted=False)
+        rel_code = f"REL.{kind}" if kind and not kind.startswith("code:") else None
+        if codings and rel_code and rel_code in self.code_ids:
+            first = codings[0]
+            marker = relation_marker_guid(sel_guid, kind)
+            self.coding(sel, marker, rel_code, first.coder, first.created_at, [], counted=False)
         for note in group["notes"]:
             etree.SubElement(sel, self.q("NoteRef")).set("targetGUID", note)
         self.counts["selections"] += 1
@@ -317,6 +349,7 @@ class _Builder:
         etree.SubElement(el, self.q("CodeRef")).set("targetGUID", code_guid(code_id))
         for note in notes:
             etree.SubElement(el, self.q("NoteRef")).set("targetGUID", note)
+        self.counts["coding_elements"] += 1
         if counted:
             self.counts["codings"] += 1
 
@@ -333,7 +366,7 @@ class _Builder:
 
         root = etree.Element(self.q("Project"), nsmap={None: PROJECT_NS})
         root.set("name", xml_safe(snap.title))
-        root.set("origin", ORIGIN)
+        root.set("origin", ORIGIN + ("; positions=utf16" if self.positions == UTF16 else ""))
         if self.exporter:
             root.set("creatingUserGUID", self.user(self.exporter))
         root.set("creationDateTime", xml_datetime(created) or "")
@@ -422,11 +455,13 @@ def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
 
 
 def qdpx_parts(
-    store: Store, *, coder: str | None = None
+    store: Store, *, coder: str | None = None, positions: str = CODEPOINT
 ) -> tuple[bytes, dict[str, str], RefiExportSummary, datetime]:
     """The project XML, the source texts by archive path, and counts (nothing written)."""
+    if positions not in POSITION_UNITS:
+        raise ValueError(f"positions must be one of {', '.join(POSITION_UNITS)}")
     snap = _snapshot(store)
-    builder = _Builder(snap, coder)
+    builder = _Builder(snap, coder, positions)
     xml, files, modified = builder.build()
     c = builder.counts
     summary = RefiExportSummary(
@@ -435,6 +470,7 @@ def qdpx_parts(
         codes=c["codes"],
         selections=c["selections"],
         codings=c["codings"],
+        coding_elements=c["coding_elements"],
         cases=c["cases"],
         notes=c["notes"],
         users=c["users"],
@@ -443,13 +479,19 @@ def qdpx_parts(
 
 
 def export_qdpx(
-    store: Store, path: Path | str, *, force: bool = False, coder: str | None = None
+    store: Store,
+    path: Path | str,
+    *,
+    force: bool = False,
+    coder: str | None = None,
+    positions: str = CODEPOINT,
 ) -> RefiExportSummary:
     """Write the project as a REFI-QDA .qdpx archive (atomically; no overwrite without `force`).
 
-    `coder` (the person exporting) is recorded as the project's creating and modifying user.
+    `coder` (the person exporting) is recorded as the project's creating and modifying user;
+    `positions` is "codepoint" (default, as QualCoder) or "utf16" (as NVivo counts).
     """
-    xml, files, summary, modified = qdpx_parts(store, coder=coder)
+    xml, files, summary, modified = qdpx_parts(store, coder=coder, positions=positions)
     stamp = _zip_time(modified)
 
     def write(fh: BinaryIO) -> None:

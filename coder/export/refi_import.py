@@ -22,7 +22,6 @@ into our rows in one transaction:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coder.domain import CodingOrigin, CodingStatus, ImportOutcome, RoleGroup
+from coder.domain import CodingOrigin, CodingStatus, ImportOutcome, Relation, RoleGroup
 from coder.export.refi_codebook import PlannedCode, plan_codes, planned_to_codebook
 from coder.export.refi_common import (
     split_selection,
@@ -39,6 +38,7 @@ from coder.export.refi_common import (
 from coder.export.refi_read import CaseEntry, ProjectContent, TextSource, read_project
 from coder.ingest.draft import ParticipantDraft, SegmentDraft, TranscriptDraft
 from coder.ingest.roles import infer_role
+from coder.ingest.speakers import match_label, speaker_key
 from coder.store.codes import CodeRepo
 from coder.store.convert import case_info, span_key
 from coder.store.db import Store
@@ -61,7 +61,6 @@ CASE_FIELDS = {
     "reform year": "reform_year",
     "reformår": "reform_year",
 }
-_LABEL = re.compile(r"^([^\W\d_][^\n:]{0,59}?)[ \t]*:[ \t]")
 
 
 # -- speakers -------------------------------------------------------------------------------------
@@ -77,14 +76,12 @@ def _speaker_labels(
 ) -> list[str | None]:
     """The speaker label opening each segment, if any (declared ones, else when a speaker recurs)."""
     found: list[str | None] = []
+    known = frozenset(speaker_key(k) for k in declared)
     for start, end in segments:
-        m = _LABEL.match(text[start:end].lstrip())
-        label = " ".join(m.group(1).split()) if m else None
-        if label is not None and (len(label.split()) > 4 or len(label) > 40):
-            label = None
-        found.append(label)
+        m = match_label(text[start:end].lstrip().split("\n", 1)[0], known)
+        found.append(" ".join(m.name.split()) if m else None)
     if declared:
-        return [lbl if lbl in declared else None for lbl in found]
+        return [lbl if lbl is not None and lbl in declared else None for lbl in found]
     # Without a declaration, trust labels only in a text laid out as turns: some speaker recurs.
     counts = Counter(lbl for lbl in found if lbl)
     if not any(n >= 2 for n in counts.values()):
@@ -108,7 +105,45 @@ def _turns(
     return out, out_labels
 
 
+def _layout(source: TextSource) -> tuple[list[ParticipantDraft], list[SegmentDraft]] | None:
+    """Our own segments and participants from the "coder layout" variable, if it is sound."""
+    data = source.layout
+    try:
+        parts = [
+            ParticipantDraft(str(lb), str(dn), RoleGroup(rg), rt if rt is None else str(rt))
+            for lb, dn, rg, rt in data["participants"]
+        ]
+        segs = [
+            SegmentDraft(i, int(a), int(b), sp if sp is None else str(sp), sm, em)
+            for i, (a, b, sp, sm, em) in enumerate(data["segments"])
+        ]
+    except (TypeError, KeyError, ValueError):
+        return None
+    labels = {p.label for p in parts}
+    pos = 0
+    for g in segs:
+        if not (pos <= g.start < g.end <= len(source.text)) or (
+            g.speaker is not None and g.speaker not in labels
+        ):
+            return None
+        pos = g.end
+    return parts, segs
+
+
 def _draft(path: Path, source: TextSource) -> TranscriptDraft:
+    exact = _layout(source) if source.layout is not None else None
+    if exact is not None:
+        return TranscriptDraft(
+            source_path=f"{path}:{source.name}",
+            source_name=source.name,
+            format="qdpx",
+            sha256=source.sha256,
+            text=source.text,
+            title=source.title,
+            interview_date=source.interview_date,
+            participants=exact[0],
+            segments=exact[1],
+        )
     tiles = tile_segments(source.text)
     segments, labels = _turns(tiles, _speaker_labels(source.text, tiles, source.speakers))
     participants: list[ParticipantDraft] = []
@@ -140,6 +175,44 @@ def _draft(path: Path, source: TextSource) -> TranscriptDraft:
             for i, (s, e) in enumerate(segments)
         ],
     )
+
+
+# -- relations ----------------------------------------------------------------------------------------
+
+
+def _relation_of(code_id: str | None) -> Relation | None:
+    if code_id and code_id.startswith("REL.") and code_id[4:] in Relation._value2member_map_:
+        return Relation(code_id[4:])
+    return None
+
+
+def fold_relations(source: TextSource, code_ids: dict[str, str]) -> None:
+    """REL.* codings become the relation of the codings they travel with.
+
+    In a selection that holds other codings, a REL.x coding is their relation (our export writes
+    one per selection). A REL.x coding alone in its selection (QualCoder writes each coding as its
+    own selection) is the relation of the codings by the same coder over exactly the same range.
+    A REL.x coding with nothing to attach to stays a coding.
+    """
+    by_range: dict[tuple[int, int, str], list[Any]] = {}
+    for sel in source.selections:
+        for c in sel.codings:
+            if _relation_of(code_ids.get(c.code_guid)) is None:
+                by_range.setdefault((sel.start, sel.end, c.coder), []).append(c)
+    for sel in source.selections:
+        rel = [c for c in sel.codings if _relation_of(code_ids.get(c.code_guid)) is not None]
+        if not rel:
+            continue
+        others = [c for c in sel.codings if c not in rel]
+        for r in rel:
+            relation = _relation_of(code_ids.get(r.code_guid))
+            targets = others or by_range.get((sel.start, sel.end, r.coder), [])
+            targets = [t for t in targets if t.relation is None]
+            if not targets:
+                continue
+            for t in targets:
+                t.relation = relation
+            sel.codings.remove(r)
 
 
 # -- writing ----------------------------------------------------------------------------------------
@@ -280,6 +353,7 @@ def _write(store: Store, path: Path, project: ProjectContent) -> _Tally:
             ).all()
             bounds = [(r.start_offset, r.end_offset) for r in seg_rows]
             keys: set[tuple[int, str, str, str]] = set()
+            fold_relations(source, code_ids)
             for sel in source.selections:
                 pieces = split_selection(bounds, sel.start, sel.end)
                 if not pieces:

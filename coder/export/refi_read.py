@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections import Counter
@@ -35,10 +37,12 @@ from coder.export.refi_codebook import (
     read_code_tree,
 )
 from coder.export.refi_common import (
+    CODEPOINT,
+    UTF16,
     TextMap,
     norm_guid,
     parse_xml_datetime,
-    relation_marker_guid,
+    utf16_offsets,
 )
 
 MAX_ARCHIVE_BYTES = 2 * 1024**3
@@ -90,6 +94,8 @@ class TextSource:
     speakers: dict[str, str] = field(default_factory=dict)  # label -> role group value
     description_memo: str | None = None
     author: str = "imported"
+    layout: Any = None  # our "coder layout" variable (JSON), checked by the importer
+    units: str = CODEPOINT  # how the file counted its positions
 
     @property
     def sha256(self) -> str:
@@ -119,6 +125,7 @@ class NoteEntry:
 @dataclass
 class ProjectContent:
     name: str
+    origin: str = ""
     codes: list[RefiCode] = field(default_factory=list)
     sources: list[TextSource] = field(default_factory=list)
     cases: list[CaseEntry] = field(default_factory=list)
@@ -140,6 +147,7 @@ class ProjectReader:
         self.zf: zipfile.ZipFile | None = None
         self.members: dict[str, zipfile.ZipInfo] = {}
         self.has_source_files = False
+        self.origin_units: str | None = None
 
     # -- archive ----------------------------------------------------------------------------------
 
@@ -204,9 +212,11 @@ class ProjectReader:
             if local(root) != "Project":
                 raise self.fail(f"root element is <{local(root) or '?'}>, expected <Project>", root)
             project = ProjectContent(
-                name=(root.get("name") or self.path.stem).strip() or self.path.stem
+                name=(root.get("name") or self.path.stem).strip() or self.path.stem,
+                origin=(root.get("origin") or "").strip(),
             )
             self.zf, self.members = zf, members
+            self.origin_units = units_of_origin(root.get("origin"))
             self.has_source_files = any(
                 n.startswith("sources/") and not n.endswith("/.root") for n in members
             )
@@ -249,7 +259,8 @@ class ProjectReader:
                 if local(el) in UNSUPPORTED:
                     self.skipped[UNSUPPORTED[local(el)]] += len(children(el))
         for what, n in sorted(self.skipped.items()):
-            self.warnings.append(f"skipped {n} {what} (not supported)")
+            if n:  # a case without code references is nothing to report
+                self.warnings.append(f"skipped {n} {what} (not supported)")
         project.warnings = self.warnings
         return project
 
@@ -413,7 +424,8 @@ class ProjectReader:
         raw = self.source_text(el, name)
         if raw is None:
             return None
-        tmap = TextMap.build(raw)
+        units = self.choose_units(el, raw, name)
+        tmap = TextMap.build(raw, units)
         author = self.user_name(el.get("creatingUser"), self.default_user)
         description = (child_text(el, "Description") or "").strip()
         source = TextSource(
@@ -424,6 +436,7 @@ class ProjectReader:
             line=el.sourceline,
             notes=self.note_refs(el),
             author=author,
+            units=units,
         )
         if description and "\n" not in description and len(description) <= 300:
             source.title = description
@@ -446,6 +459,11 @@ class ProjectReader:
                     source.interview_date = date.fromisoformat(value[:10])
                 except ValueError:
                     self.warn(f"source {name!r}: unreadable interview date {value!r}")
+            elif low == "coder layout":
+                try:
+                    source.layout = json.loads(value)
+                except ValueError:
+                    self.warn(f"source {name!r}: unreadable coder layout; segments rebuilt")
             elif low == "speakers":
                 for part in value.split(";"):
                     label, sep, role = part.rpartition("=")
@@ -454,6 +472,32 @@ class ProjectReader:
             else:
                 self.warn(f"source {name!r}: variable {var!r} is not kept")
         return source
+
+    def choose_units(self, el: Any, raw: str, name: str) -> str:
+        """How this source's positions count: the writer's convention (see positions_fit)."""
+        body = raw[1:] if raw.startswith("\ufeff") else raw
+        if not utf16_offsets(body):
+            return CODEPOINT  # no character outside the BMP: both conventions agree
+        if self.origin_units is not None:
+            return self.origin_units
+        pairs = []
+        for sel in children(el, "PlainTextSelection"):
+            try:
+                pairs.append((int(sel.get("startPosition")), int(sel.get("endPosition"))))
+            except (TypeError, ValueError):
+                continue
+        if not pairs:
+            return CODEPOINT
+        fit_cp = positions_fit(body, pairs, CODEPOINT)
+        fit_u16 = positions_fit(body, pairs, UTF16)
+        units = UTF16 if fit_u16 > fit_cp else CODEPOINT
+        if max(fit_cp, fit_u16) * 2 < len(pairs):
+            self.warn(
+                f"source {name!r}: selection positions fit neither convention "
+                f"({fit_cp} of {len(pairs)} on word boundaries as code points, {fit_u16} as "
+                f"UTF-16 units); read as {'UTF-16 units' if units == UTF16 else 'code points'}"
+            )
+        return units
 
     def position(self, el: Any, attr: str) -> int:
         value = el.get(attr)
@@ -466,10 +510,10 @@ class ProjectReader:
         g = self.guid(el)
         self.check_children(el, {"Description", "Coding", "NoteRef"})
         start, end = self.position(el, "startPosition"), self.position(el, "endPosition")
-        if not (0 <= start <= end <= tmap.raw_length):
+        if not (0 <= start <= end <= tmap.unit_length):
             raise self.fail(
                 f"selection {g} at {start}-{end} lies outside the text of {name!r} "
-                f"(0-{tmap.raw_length})",
+                f"(0-{tmap.unit_length})",
                 el,
             )
         if start == end:
@@ -479,7 +523,6 @@ class ProjectReader:
             return None
         sel_author = self.user_name(el.get("creatingUser"), author)
         codings = [self.read_coding(c, sel_author) for c in children(el, "Coding")]
-        fold_relation_markers(codings)
         return Selection(
             guid=g,
             start=tmap.start(start),
@@ -534,17 +577,49 @@ class ProjectReader:
         )
 
 
-def fold_relation_markers(codings: list[SourceCoding]) -> None:
-    """Fold our relation markers (see refi_export) into the coding they belong to."""
-    markers: dict[str, tuple[SourceCoding, Relation]] = {}
-    for c in codings:
-        for rel in Relation:
-            markers[relation_marker_guid(c.guid, rel.value)] = (c, rel)
-    for c in codings:
-        hit = markers.get(c.guid)
-        if hit is not None and hit[0] is not c:
-            hit[0].relation = hit[1]
-            c.code_guid = ""  # dropped by the caller
+# Where a project's `origin` names the program, its convention (evidence in docs/refi-qda.md).
+_ORIGIN_UNITS = (
+    (re.compile(r"positions=utf16"), UTF16),  # coder export --positions utf16
+    (re.compile(r"\bnvivo\b"), UTF16),
+    (re.compile(r"\bqualcoder\b"), CODEPOINT),
+    (re.compile(r"^(?:coder|qc) \d"), CODEPOINT),
+)
+
+
+def units_of_origin(origin: str | None) -> str | None:
+    """The position convention a project's origin implies, or None when it does not say."""
+    low = (origin or "").strip().lower()
+    for pattern, units in _ORIGIN_UNITS:
+        if pattern.search(low):
+            return units
+    return None
+
+
+def _is_boundary(text: str, i: int) -> bool:
+    """A selection edge that splits no word, character or combining sequence."""
+    if i <= 0 or i >= len(text):
+        return True
+    a, b = text[i - 1], text[i]
+    if "\udc00" <= b <= "\udfff" or unicodedata.combining(b):
+        return False
+    return not (a.isalnum() and b.isalnum())
+
+
+def positions_fit(text: str, pairs: list[tuple[int, int]], units: str) -> int:
+    """How many (start, end) pairs fall on word boundaries when read in `units`."""
+    if units == UTF16:
+        # index by UTF-16 unit: each non-BMP character becomes its surrogate pair
+        text = "".join(
+            ch
+            if ord(ch) <= 0xFFFF
+            else chr(0xD800 + ((ord(ch) - 0x10000) >> 10))
+            + chr(0xDC00 + ((ord(ch) - 0x10000) & 0x3FF))
+            for ch in text
+        )
+    n = len(text)
+    return sum(
+        1 for s, e in pairs if 0 <= s < e <= n and _is_boundary(text, s) and _is_boundary(text, e)
+    )
 
 
 def read_project(path: Path | str) -> ProjectContent:

@@ -6,6 +6,7 @@ at the first spoken character after it):
     Kari: ...              KARI: ...              Kari Nordmann: ...
     Kari Nordmann (ordfører): ...                 Jonas Gahr Støre (Ap): ...
     [Kari] ...             [Kari]: ...            **Kari:** ...      **Kari**: ...
+    __Kari:__ ...          __Kari__: ...
     I: ...  Q: ...  Intervjuer: ...  Intervjuer 2: ...  Kommunalsjef helse: ...
     [00:01:23] Kari: ...   00:01:23 Kari: ...     (a leading timestamp sets start_ms)
 
@@ -35,6 +36,10 @@ _COLON_RE = re.compile(
 )
 _BOLD_RE = re.compile(
     r"[ \t]*" + _TS + r"\*\*(?P<label>[^*:\n]{1,80}?)[ \t]*(?P<c1>:)?[ \t]*\*\*"
+    r"(?P<c2>[ \t]*:)?[ \t]*"
+)
+_UNDER_RE = re.compile(
+    r"[ \t]*" + _TS + r"__(?P<label>[^_:\n]{1,80}?)[ \t]*(?P<c1>:)?[ \t]*__"
     r"(?P<c2>[ \t]*:)?[ \t]*"
 )
 _BRACKET_RE = re.compile(r"[ \t]*\[(?P<label>[^\[\]\n]{1,80})\][ \t]*:?[ \t]*")
@@ -142,8 +147,8 @@ def match_label(line: str, known: Collection[str] = ()) -> LabelMatch | None:
     if not head:
         return None
     c = head[0]
-    if c == "*":
-        m = _BOLD_RE.match(line)
+    if c in "*_":
+        m = (_BOLD_RE if c == "*" else _UNDER_RE).match(line)
         if m is None or not (m.group("c1") or m.group("c2")):
             return None
     elif c == "[" and not head[1:2].isdigit():

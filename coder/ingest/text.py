@@ -5,7 +5,8 @@ Rules, in one pass over the lines of the body (the text after any front matter):
   starts after the label and runs over continuation lines, blank lines included, until
   the next label, a Markdown heading or the end;
 - text outside any turn (a file with no labels, or a preamble before the first label)
-  becomes one segment per blank-line separated paragraph, speaker None;
+  becomes one segment per blank-line separated paragraph, speaker None, and a paragraph
+  longer than segmenting.MAX_SEGMENT_CHARS is cut at lines, then sentences;
 - Markdown headings (`# ...`) are never segments; the first is a title candidate;
 - segment spans are trimmed of surrounding whitespace and never include a label.
 """
@@ -23,11 +24,12 @@ from coder.ingest.draft import ParticipantDraft, SegmentDraft, TranscriptDraft
 from coder.ingest.encoding import decode_bytes, normalise_text
 from coder.ingest.header import Header, split_front_matter
 from coder.ingest.roles import infer_role, is_party
+from coder.ingest.segmenting import split_long
 from coder.ingest.speakers import LabelMatch, match_label, speaker_key
 from coder.language import transcript_language
 
 _HEADING_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(?P<title>.*?)[ \t#]*$")
-_LABEL_HINT = frozenset("[*")
+_LABEL_HINT = frozenset("[*_")
 
 
 class SpeakerRegistry:
@@ -126,9 +128,16 @@ def build_draft(
     def flush() -> None:
         nonlocal cur_start
         if cur_start >= 0:
-            segments.append(
-                SegmentDraft(len(segments), cur_start, cur_end, cur_speaker, start_ms=cur_ms)
-            )
+            pieces = [(cur_start, cur_end)]
+            if cur_speaker is None:  # text outside turns: cut to a codeable size
+                pieces = split_long(body, cur_start, cur_end)
+            for lo, hi in pieces:
+                piece = body[lo:hi]
+                lo, hi = lo + len(piece) - len(piece.lstrip()), lo + len(piece.rstrip())
+                if lo < hi:
+                    segments.append(
+                        SegmentDraft(len(segments), lo, hi, cur_speaker, start_ms=cur_ms)
+                    )
         cur_start = -1
 
     pos = 0
