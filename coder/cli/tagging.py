@@ -192,6 +192,14 @@ def learn_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"))
     )
 
 
+def _default_shared() -> Path | None:
+    import os
+
+    env = os.environ.get("CODER_SHARED_DIR")
+    path = Path(env) if env else Path("..") / "shared"
+    return path if path.is_dir() else None
+
+
 @app.command("tagging-eval")
 def tagging_eval_cmd(
     gold: Path = typer.Option(Path("tests/tagging/gold"), "--gold", help="Gold folder."),
@@ -202,8 +210,19 @@ def tagging_eval_cmd(
     curve: bool = typer.Option(True, "--curve/--no-curve", help="Learning curve."),
     embeddings: bool = typer.Option(False, "--embeddings", help="Also score with embeddings."),
     blank: bool = typer.Option(False, "--blank", help="Use the blank tokenizer pipeline."),
+    shared: Path | None = typer.Option(
+        None,
+        "--shared",
+        help="Folder that prose.jsonl's sources are relative to "
+        "(default: $CODER_SHARED_DIR, else ../shared).",
+    ),
 ) -> None:
-    """Precision/recall per relation and code top-3 hit rate on a gold set, against a baseline."""
+    """Precision/recall per relation and code top-3 hit rate on a gold set, against a baseline.
+
+    Splits: dev and test of the fitting set (by hash), and `unseen` for gold written apart
+    from the lexicons and never fitted on (tests/tagging/gold-unseen, its transcripts in the
+    same folder). Interviewer turns labelled with the question they ask are scored as guide
+    question top-1."""
     from coder.codebook.loader import default_codebook
     from coder.tagging.evaluate import evaluate, format_report
     from coder.tagging.pipeline import blank_pipeline, load_pipeline
@@ -219,6 +238,7 @@ def tagging_eval_cmd(
         pipeline_name=pipe.name,
         curve=curve,
         embedder=_embedder_flag(embeddings),
+        shared=shared or _default_shared(),
     )
     if as_json:
         print_json(report)

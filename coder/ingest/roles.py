@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from coder.domain import RoleGroup
+from coder.language import bokmal_forms
 
 # (stem as matched after normalisation, canonical title, group)
 _STEMS: tuple[tuple[str, str, RoleGroup], ...] = (
@@ -173,11 +174,17 @@ def infer_role(label: str, *, allow_party: bool = False) -> tuple[RoleGroup, str
     key = _STRIP_RE.sub("", stripped.casefold())
     # search() finds the leftmost match; the alternation is sorted longest first, so at
     # that position the longest stem wins.
-    m = _STEM_RE.search(key)
+    m = _STEM_RE.search(key) or _STEM_RE.search(_as_bokmal(key))
     if m is None:
         return RoleGroup.OTHER, None
     title, group = _BY_STEM[m.group()]
     return group, title
+
+
+def _as_bokmal(key: str) -> str:
+    """A Nynorsk title in Bokmål words (politikar -> politiker, leiar heimetenesta -> leder
+    hjemmetjenesta), so one table of titles serves both standards."""
+    return " ".join((bokmal_forms(w) or (w,))[-1] for w in key.split())
 
 
 def parse_role_value(value: str) -> tuple[RoleGroup, str | None] | None:

@@ -26,6 +26,7 @@ from coder.ingest.draft import SegmentDraft, TranscriptDraft
 from coder.ingest.encoding import decode_bytes
 from coder.ingest.speakers import LabelMatch, match_label
 from coder.ingest.text import SpeakerRegistry
+from coder.language import detect_language
 
 _SRT_TIME = r"(\d{1,3}):([0-5]\d):([0-5]\d)[,.](\d{1,3})"
 _SRT_TIMING_RE = re.compile(rf"[ \t]*{_SRT_TIME}[ \t]*-->[ \t]*{_SRT_TIME}(?:[ \t]+.*)?")
@@ -179,12 +180,14 @@ def _build(
             )
         )
         length += len(words)
+    body = "".join(parts) + "\n"
     return TranscriptDraft(
         source_path=str(path),
         source_name=path.name,
         format=fmt,
         sha256=hashlib.sha256(data).hexdigest(),
-        text="".join(parts) + "\n",
+        text=body,
+        language=detect_language(body),
         title=path.stem,
         encoding=encoding,
         case_name=case,

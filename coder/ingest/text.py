@@ -24,6 +24,7 @@ from coder.ingest.encoding import decode_bytes, normalise_text
 from coder.ingest.header import Header, split_front_matter
 from coder.ingest.roles import infer_role, is_party
 from coder.ingest.speakers import LabelMatch, match_label, speaker_key
+from coder.language import transcript_language
 
 _HEADING_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(?P<title>.*?)[ \t#]*$")
 _LABEL_HINT = frozenset("[*")
@@ -186,7 +187,7 @@ def build_draft(
         encoding=encoding,
         case_name=case or header_case,
         interview_date=header.date if header else None,
-        language=(header.language if header and header.language else "nb"),
+        language=transcript_language(header.language if header else None, body, notes),
         participants=speakers.participants,
         segments=segments,
         notes=notes,

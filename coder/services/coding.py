@@ -6,7 +6,7 @@ the `actions` table, so undo and redo survive restarts and work the same from th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,8 +161,25 @@ def reject_suggestion(
         return _shown(rec.session, row)
 
 
+def accepted_above(
+    codings: Iterable[CodingInfo], coder: str, threshold: float
+) -> tuple[int, int]:
+    """What `accept_suggestions_above` would accept among these codings: (suggestions,
+    segments). The same rule as its query, for a preview before acting."""
+    hits = [
+        c
+        for c in codings
+        if c.coder == coder
+        and c.status is CodingStatus.SUGGESTED
+        and c.score is not None
+        and c.score >= threshold
+    ]
+    return len(hits), len({c.segment_id for c in hits})
+
+
 def accept_suggestions_above(store: Store, transcript_id: int, threshold: float, coder: str) -> int:
-    """Accept every pending suggestion of `coder` in a transcript scoring at least `threshold`."""
+    """Accept every pending suggestion of `coder` in a transcript scoring at least `threshold`
+    (`accepted_above` previews the same rule)."""
     with _record(store, coder, "accept-above") as rec:
         rows = rec.session.scalars(
             select(Coding)

@@ -44,6 +44,10 @@ from coder.tagging.suggest import (
 )
 
 EXTRA_FILE = "extra.jsonl"
+PROSE_FILE = "prose.jsonl"
+# dev/test: the fitting set, split by hash; unseen: written apart from the lexicons and
+# coefficients and never fitted on (tests/tagging/gold-unseen)
+SPLITS = ("dev", "test", "unseen")
 TOP_K = 3
 STORE_MIN = 0.3  # autocode's default --min-score
 STORE_MAX = 5  # autocode's default --max-codes (coder.services.autocode.MAX_CODES)
@@ -56,7 +60,8 @@ class GoldLabel:
     key: str
     relation: Relation | None
     codes: tuple[str, ...]
-    split: str  # dev | test
+    split: str  # dev | test (by hash), or the line's own split ("unseen")
+    question: str | None = None  # for an interviewer turn: the guide question it asks
 
 
 @dataclass(slots=True)
@@ -82,7 +87,11 @@ def _label(line: dict[str, Any], key: str, where: str) -> GoldLabel:
         relation = Relation(rel) if rel else None
     except ValueError:
         raise InputError(f"unknown relation {rel!r}", path=where) from None
-    return GoldLabel(key, relation, tuple(line.get("codes") or ()), split_of(key))
+    split = line.get("split") or split_of(key)
+    if split not in SPLITS:
+        raise InputError(f"unknown split {split!r} (one of {', '.join(SPLITS)})", path=where)
+    asks = line.get("asks") or None  # an interviewer turn's guide question
+    return GoldLabel(key, relation, tuple(line.get("codes") or ()), split, asks)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -96,7 +105,44 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def load_gold(gold_dir: Path, transcripts_dir: Path) -> tuple[list[GoldTranscript], list[str]]:
+def _paragraphs(text: str) -> list[str]:
+    """Non-empty, non-heading paragraphs of a Markdown text, each joined into one line."""
+    out: list[str] = []
+    for block in text.split("\n\n"):
+        para = _norm(block)
+        if para and not para.startswith("#"):
+            out.append(para)
+    return out
+
+
+def _prose_items(
+    path: Path, lines: list[dict[str, Any]], shared: Path | None, warnings: list[str]
+) -> list[GoldTranscript]:
+    """Real report paragraphs labelled by relation: each tagged alone (no speaker, no question).
+
+    The text is read from ``shared`` (the study's own material is not copied into the gold
+    folder); the line's first words check that the paragraph is the one labelled."""
+    items: list[GoldTranscript] = []
+    cache: dict[str, list[str]] = {}
+    for n, line in enumerate(lines, 1):
+        source = line["source"]
+        if shared is None or not (shared / source).is_file():
+            warnings.append(f"{path.name}:{n}: {source} not found (give --shared)")
+            continue
+        paras = cache.setdefault(source, _paragraphs((shared / source).read_text("utf-8")))
+        k = int(line["paragraph"]) - 1
+        if not 0 <= k < len(paras) or not paras[k].startswith(_norm(line["first_words"])):
+            warnings.append(f"{path.name}:{n}: paragraph {k + 1} does not start as labelled")
+            continue
+        key = f"prose:{source}:{k + 1}"
+        seg = SegmentInput(paras[k])
+        items.append(GoldTranscript(key, [seg], {0: _label(line, key, f"{path}:{n}")}))
+    return items
+
+
+def load_gold(
+    gold_dir: Path, transcripts_dir: Path, shared: Path | None = None
+) -> tuple[list[GoldTranscript], list[str]]:
     """Gold transcripts and passages, plus warnings (gold lines that matched no turn)."""
     from coder.ingest import read_transcript
 
@@ -104,6 +150,9 @@ def load_gold(gold_dir: Path, transcripts_dir: Path) -> tuple[list[GoldTranscrip
     warnings: list[str] = []
     for path in sorted(gold_dir.glob("*.jsonl")):
         lines = _read_jsonl(path)
+        if path.name == PROSE_FILE:
+            items.extend(_prose_items(path, lines, shared, warnings))
+            continue
         if path.name == EXTRA_FILE:
             for n, line in enumerate(lines, 1):
                 key = f"extra:{line.get('id', n)}"
@@ -160,6 +209,16 @@ def lenient_match(codebook: Codebook, suggested: str, gold: str) -> bool:
     )
 
 
+def same_question(codebook: Codebook, suggested: str, gold: str) -> bool:
+    """The same guide question (C13 for C13, C13c or C13d.i), or the same code where the
+    guide has no numbered question (sections D and E, the section heads)."""
+    if suggested == gold:
+        return True
+    if suggested not in codebook or gold not in codebook:
+        return False
+    return codebook.rollup(suggested, "question").id == codebook.rollup(gold, "question").id
+
+
 @dataclass(slots=True)
 class Scores:
     """Counts for one system on one split; `summary()` turns them into rates."""
@@ -178,6 +237,9 @@ class Scores:
     stored_right: int = 0
     gold_codes: int = 0
     gold_stored: int = 0
+    # interviewer turns: the guide question asked (top suggestion, at question level)
+    n_questions: int = 0
+    question_top1: int = 0
 
     def add(
         self,
@@ -187,6 +249,10 @@ class Scores:
         codes: Sequence[str],
         scores: Sequence[float] | None = None,
     ) -> None:
+        if gold.question is not None:
+            self.n_questions += 1
+            self.question_top1 += bool(codes) and same_question(codebook, codes[0], gold.question)
+            return
         if gold.relation is not None:
             self.n_rel += 1
             self.rel_correct += relation is gold.relation
@@ -236,6 +302,10 @@ class Scores:
             "stored_precision": round(self.stored_right / self.stored, 3) if self.stored else 0.0,
             "stored_recall": round(self.gold_stored / self.gold_codes, 3)
             if self.gold_codes
+            else 0.0,
+            "interviewer_turns": self.n_questions,
+            "question_top1": round(self.question_top1 / self.n_questions, 3)
+            if self.n_questions
             else 0.0,
         }
 
@@ -326,7 +396,7 @@ def score_runs(
 
 def baseline_scores(codebook: Codebook, parsed: Parsed) -> dict[str, Scores]:
     base = KeywordBaseline(codebook)
-    out = {"dev": Scores(), "test": Scores()}
+    out = {split: Scores() for split in SPLITS}
     for it, docs in zip(parsed.items, parsed.docs, strict=True):
         for i, label in it.gold.items():
             rel, codes = base.predict(docs[i])
@@ -424,9 +494,10 @@ def evaluate(
     pipeline_name: str = "",
     curve: bool = True,
     embedder: Any | None = None,
+    shared: Path | None = None,
 ) -> dict[str, Any]:
     """The full report: system and baseline per split, optional embeddings, learning curve."""
-    items, warnings = load_gold(gold_dir, transcripts_dir)
+    items, warnings = load_gold(gold_dir, transcripts_dir, shared)
     parsed = parse_gold(nlp, items)
     results = run_suggester(Suggester(codebook, nlp), parsed)
     report: dict[str, Any] = {
@@ -437,7 +508,9 @@ def evaluate(
         "baseline": {},
     }
     base = baseline_scores(codebook, parsed)
-    for split in ("dev", "test"):
+    present = {label.split for label, _ in results.values()}
+    report["splits"] = [s for s in SPLITS if s in present]
+    for split in report["splits"]:
         report["system"][split] = score_runs(
             codebook, results.values(), keep=lambda g, s=split: g.split == s
         ).summary()
@@ -449,9 +522,9 @@ def evaluate(
             split: score_runs(
                 codebook, emb_results.values(), keep=lambda g, s=split: g.split == s
             ).summary()
-            for split in ("dev", "test")
+            for split in report["splits"]
         }
-    if curve:
+    if curve and "dev" in present:
         report["learning_curve"] = learning_curve(codebook, nlp, parsed)
     return report
 
@@ -464,7 +537,7 @@ def format_report(report: dict[str, Any]) -> str:
     systems = [("system", report["system"]), ("baseline", report["baseline"])]
     if "embeddings" in report:
         systems.append(("system+emb", report["embeddings"]))
-    for split in ("dev", "test"):
+    for split in report.get("splits", ("dev", "test")):
         lines.append("")
         lines.append(f"== {split} ==")
         lines.append(
@@ -492,6 +565,11 @@ def format_report(report: dict[str, Any]) -> str:
                 + f"   (n={s['segments_with_relation']}/{s['segments_with_codes']})"
             )
         s = report["system"][split]
+        if s.get("interviewer_turns"):
+            lines.append(
+                f"{'':12}interviewer turns: guide question top-1 {s['question_top1']:.3f} "
+                f"(n={s['interviewer_turns']})"
+            )
         if s.get("stored_per_segment"):
             lines.append(
                 f"{'':12}autocode defaults (score >= {STORE_MIN}, best {STORE_MAX}): "

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from coder.language import bokmal_forms
+
 # Longest first: noun, verb and adjective endings of Bokmål (with the -a feminine forms).
 _ENDINGS = (
     "ene",
@@ -270,6 +272,12 @@ def candidates(form: str) -> tuple[str, ...]:
                 undoubled = _DOUBLE.sub(r"\1", stem)
                 if undoubled != stem:
                     out.append(undoubled)  # sykehjemmet -> sykehjem
+    # Nynorsk and dialect forms also count as their Bokmål equivalents (korleis -> hvordan,
+    # einingsleiarane -> enhetsleder): the form's own right after it, its stems' at the end.
+    nb_forms = [b for c in out for b in bokmal_forms(c)]
+    if nb_forms:
+        own = bokmal_forms(form)
+        out = [form, *own, *out[1:], *nb_forms]
     return tuple(dict.fromkeys(out))
 
 

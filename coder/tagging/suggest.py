@@ -36,7 +36,7 @@ from coder.tagging.relations import RelationScorer
 
 # Changes whenever the tagger's behaviour does, so `coder autocode` knows that transcripts it
 # suggested for earlier must be suggested for again.
-TAGGER_VERSION = "2026.11.29"
+TAGGER_VERSION = "2026.12.04"  # structural codes on interviewer turns; Nynorsk forms
 LEX_RATE = 0.9  # lexicon weight -> belief: 1 - exp(-rate * weight)
 LEX_CAP = 0.85
 QUESTION_CAP = 0.7
@@ -486,6 +486,24 @@ class Suggester:
         ctx.strengths, ctx.evidence, ctx.answers, ctx.last = strengths, evidence, 0, {}
         return max(strengths, key=lambda c: strengths[c])
 
+    def _asked(
+        self, ctx: _Context
+    ) -> tuple[tuple[CodeSuggestion, ...], tuple[RelationScore, ...]]:
+        """Structural suggestions for an interviewer turn: the guide question(s) it asks,
+        scored by how well it matched, and that question's relation when it has one, so a
+        researcher can accept "this is where C13 was asked" and the workspace can outline the
+        interview by question."""
+        ranked = sorted(ctx.strengths.items(), key=lambda kv: (-kv[1], self._index.get(kv[0], 0)))
+        codes = tuple(
+            CodeSuggestion(c, round(st, 4), (ctx.evidence[c],), self.relations.relation_of(c))
+            for c, st in ranked
+            if st > 0
+        )
+        rels: tuple[RelationScore, ...] = ()
+        if ctx.relation is not None and codes:
+            rels = (RelationScore(ctx.relation, codes[0].score, (codes[0].evidence[0],)),)
+        return codes, rels
+
     def _parallel(self, code: str, rel: Relation) -> str | None:
         """The same item asked about another relation (C13c -> C14c for the ceo level)."""
         own = self._relation_question.get(self.relations.relation_of(code) or Relation.CEO)
@@ -555,8 +573,9 @@ class Suggester:
     ) -> SegmentSuggestions:
         if self._is_question(seg):
             asked = self._question(seg, analysed, ctx)
+            codes, rels = self._asked(ctx) if asked else ((), ())
             return SegmentSuggestions(
-                i, seg.start, seg.end, seg.speaker, seg.role, (), (), asked, seg.segment_id
+                i, seg.start, seg.end, seg.speaker, seg.role, rels, codes, asked, seg.segment_id
             )
         words = analysed.words
         hits = self.lexicon.match_words(words, sparse=analysed.lex)

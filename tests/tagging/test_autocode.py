@@ -70,13 +70,23 @@ def test_autocode_stores_suggestions_and_is_idempotent(
     assert [(r.id, r.version) for r in _codings(store)] == [(r.id, r.version) for r in rows]
 
 
-def test_interviewer_turns_get_no_suggestions(project: tuple[Store, int, Suggester]) -> None:
+def test_interviewer_turns_get_only_the_guide_question_they_ask(
+    project: tuple[Store, int, Suggester],
+) -> None:
+    """An interviewer turn is offered the guide question it asks (a structural code, its
+    evidence the fuzzy match) and never a content code from lexicon words."""
     store, tid, sugg = project
     autocode(store, "anna", [tid], suggester=sugg)
     with store.session() as s:
         segs = TranscriptRepo(s).segments(tid)
     interviewer = {seg.id for seg in segs if seg.speaker == "Intervjuer"}
-    assert not any(r.segment_id in interviewer for r in _codings(store))
+    rows = [r for r in _codings(store) if r.segment_id in interviewer]
+    assert rows, "no interviewer turn was offered its guide question"
+    for r in rows:
+        assert r.evidence and all(e.startswith("question:") for e in r.evidence), (
+            r.code_id,
+            r.evidence,
+        )
 
 
 def test_decided_and_manual_codings_are_never_touched(
@@ -129,7 +139,10 @@ def test_cancel_keeps_work_and_rerun_completes(project: tuple[Store, int, Sugges
     with store.session() as s:
         segs = TranscriptRepo(s).segments(tid)
     informants = {seg.id for seg in segs if seg.speaker != "Intervjuer"}
-    assert {r.segment_id for r in _codings(store)} == informants
+    rows = _codings(store)
+    assert {r.segment_id for r in rows if r.segment_id in informants} == informants
+    asked = [r for r in rows if r.segment_id not in informants]  # the guide question only
+    assert all(e.startswith("question:") for r in asked for e in r.evidence)
 
 
 def test_suggest_transcript_matches_file_suggestions(project: tuple[Store, int, Suggester]) -> None:

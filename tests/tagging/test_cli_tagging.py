@@ -46,7 +46,9 @@ def test_suggest_file_jsonl(
             assert set(c) == {"code", "score", "evidence"} and c["evidence"]
         for rel in r["relations"]:
             assert rel["relation"] in ("politicians", "ceo", "units")
-    assert rows[0]["speaker"] == "Intervjuer" and rows[0]["codes"] == []
+    assert rows[0]["speaker"] == "Intervjuer"
+    assert rows[0]["codes"][0]["code"] == "C13c"  # the guide question it asks, nothing else
+    assert all(e.startswith("question:") for c in rows[0]["codes"] for e in c["evidence"])
     assert rows[1]["relations"][0]["relation"] == "politicians"
     assert rows[1]["codes"][0]["code"] == "C13c"
     assert rows[2]["relations"][0]["relation"] == "units"
