@@ -26,6 +26,70 @@ class Relation(StrEnum):
     UNITS = "units"  # virksomhetene
 
 
+class RelationSource(StrEnum):
+    """Where a coding's effective relation came from (see `effective_relation`)."""
+
+    CODING = "coding"  # set on the coding itself (a suggestion's relation, or chosen with R)
+    CODE = "code"  # the code belongs to a relation's subtree (C13, C14, C15, REL.*)
+    SEGMENT = "segment"  # the segment has one accepted relation code (REL.*)
+    SPEAKER = "speaker"  # the default of the speaker's role group
+    NONE = "none"  # nothing applies
+
+
+# The documented default relation of a speaker's role group, used only when neither the coding,
+# its code nor its segment names one: a politician talking about staff/support talks about its
+# relation to the political level, a member of the chief executive's group about the rådmann
+# level, a unit leader about the units. Staff/support speakers, interviewers and others have no
+# default (they can talk about any relation), so their unresolved codings stay `none`.
+ROLE_DEFAULT_RELATION: dict[RoleGroup, Relation] = {
+    RoleGroup.POLITICIAN: Relation.POLITICIANS,
+    RoleGroup.CEO_LEVEL: Relation.CEO,
+    RoleGroup.UNIT_LEADER: Relation.UNITS,
+}
+
+
+def _as_relation(value: Relation | str | None) -> Relation | None:
+    if value is None or value == "" or value == "none":
+        return None
+    return Relation(value)
+
+
+def effective_relation(
+    own: Relation | str | None,
+    code: Relation | str | None = None,
+    segment: Relation | str | None = None,
+    role_group: RoleGroup | str | None = None,
+) -> tuple[Relation | None, RelationSource]:
+    """The one rule for a coding's relation, and where it came from.
+
+    The coding's own relation, else its code's (C13 -> politicians, C14 -> ceo, C15 -> units,
+    as the codebook says), else the segment's accepted relation (one accepted REL.* coding on
+    the segment), else the default of the speaker's role group (`ROLE_DEFAULT_RELATION`);
+    (None, NONE) only when nothing applies.
+    """
+    for value, source in (
+        (own, RelationSource.CODING),
+        (code, RelationSource.CODE),
+        (segment, RelationSource.SEGMENT),
+    ):
+        rel = _as_relation(value)
+        if rel is not None:
+            return rel, source
+    if role_group:
+        try:
+            group = RoleGroup(role_group)
+        except ValueError:
+            group = None
+        if group in ROLE_DEFAULT_RELATION:
+            return ROLE_DEFAULT_RELATION[group], RelationSource.SPEAKER
+    return None, RelationSource.NONE
+
+
+def relation_key(relation: Relation | None) -> str:
+    """The relation's name in summaries and exports: its value, or "none"."""
+    return relation.value if relation is not None else "none"
+
+
 class CodeKind(StrEnum):
     SECTION = "section"
     QUESTION = "question"
@@ -123,7 +187,7 @@ class CodingInfo:
     coder: str
     origin: CodingOrigin
     status: CodingStatus
-    relation: Relation | None = None
+    relation: Relation | None = None  # the coding's own relation, as stored
     span_start: int | None = None  # offsets into the transcript text, None = whole segment
     span_end: int | None = None
     score: float | None = None
@@ -131,6 +195,9 @@ class CodingInfo:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    # the relation it counts for (`effective_relation`), filled in where codings are shown
+    effective: Relation | None = None
+    relation_source: RelationSource = RelationSource.NONE
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,11 @@ import numpy as np
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
-from coder.domain import CodingStatus
+from coder.domain import CodingStatus, effective_relation, relation_key
 from coder.errors import UsageError
 from coder.store.models import Case, Code, Coding, Participant, Segment, Transcript
+from coder.store.relations import NO_RELATION, segment_relation_map
 
-NO_RELATION = "none"
 UNKNOWN = "unknown"  # a segment without a speaker, or a transcript without a case
 RELATION_KEYS = ("politicians", "ceo", "units")
 
@@ -157,13 +157,38 @@ def code_relations(session: Session) -> dict[str, str | None]:
     return dict(session.execute(select(Code.id, Code.relation)).all())
 
 
+def fallback_relations(session: Session, dims: SegmentDims) -> np.ndarray:
+    """Per segment position, the relation key a coding without its own or its code's relation
+    counts for: the segment's accepted relation, else the speaker's role-group default, else
+    "none" (`coder.domain.effective_relation` decides, once per combination)."""
+    seg_rel = segment_relation_map(session)
+    keys = [*RELATION_KEYS, NO_RELATION]
+    rel_idx = np.full(dims.size, len(RELATION_KEYS), dtype=np.int64)  # "no segment relation"
+    if seg_rel and dims.size:
+        ids = np.fromiter(seg_rel, dtype=np.int64, count=len(seg_rel))
+        vals = np.array([keys.index(seg_rel[int(i)]) for i in ids], dtype=np.int64)
+        ok = ids < len(dims.lookup)
+        pos = dims.lookup[ids[ok]]
+        vals = vals[ok]
+        rel_idx[pos[pos >= 0]] = vals[pos >= 0]
+    table = np.zeros((len(keys), len(dims.roles)), dtype=np.int64)
+    for r, seg_key in enumerate(keys):
+        for g, role in enumerate(dims.roles):
+            rel, _src = effective_relation(None, None, seg_key, role if role != UNKNOWN else None)
+            table[r, g] = keys.index(relation_key(rel))
+    return table[rel_idx, dims.role_idx] if dims.size else np.zeros(0, dtype=np.int64)
+
+
 def load_facts(
     session: Session, *, statuses: Iterable[CodingStatus], coder: str | None = None
 ) -> CodingFacts:
-    """Group the selected codings by code and effective relation (coding's, else code's, else none)."""
+    """Group the selected codings by code and effective relation (`coder.domain.effective_relation`:
+    coding's, else code's, else the segment's accepted relation, else the speaker's default)."""
     sts = tuple(statuses)
     code_rel = code_relations(session)
     dims = load_dims(session)
+    fallback: np.ndarray | None = None
+    keys = [*RELATION_KEYS, NO_RELATION]
     groups: dict[tuple[str, str], list[np.ndarray]] = {}
     # One query per status: each reads one contiguous, ordered range of ix_codings_summary, so
     # the database groups without sorting (an IN over two statuses would sort every row).
@@ -175,7 +200,15 @@ def load_facts(
             q = q.where(Coding.coder == coder)
         q = q.group_by(Coding.code_id, Coding.relation)
         for code_id, relation, ids in session.execute(q).all():
-            rel = relation or code_rel.get(code_id) or NO_RELATION
-            groups.setdefault((code_id, rel), []).append(dims.positions(_ints(ids)))
+            pos = dims.positions(_ints(ids))
+            rel, _src = effective_relation(relation, code_rel.get(code_id))
+            if rel is not None:
+                groups.setdefault((code_id, rel.value), []).append(pos)
+                continue
+            if fallback is None:
+                fallback = fallback_relations(session, dims)
+            per = fallback[pos]
+            for k in np.unique(per):
+                groups.setdefault((code_id, keys[int(k)]), []).append(pos[per == k])
     merged = {k: (v[0] if len(v) == 1 else np.concatenate(v)) for k, v in groups.items()}
     return CodingFacts(groups=merged, dims=dims, statuses=sts, coder=coder)

@@ -18,6 +18,7 @@ from coder.analysis.facts import NO_RELATION
 from coder.codebook.model import Codebook
 from coder.domain import CodingStatus
 from coder.store.models import Case, Code, Coding, Participant, Segment, Transcript
+from coder.store.relations import relation_expr, segment_relations_select
 
 READABLE = (80, 600)
 _IN_CHUNK = 900  # keep IN lists below SQLite's variable limit
@@ -104,7 +105,8 @@ def select_quotes(
     )
     if not current:
         return []
-    eff_rel = func.coalesce(Coding.relation, Code.relation, NO_RELATION)
+    seg_rel = segment_relations_select().subquery()
+    eff_rel = relation_expr(seg_rel.c.relation)
     q = (
         select(
             Coding.id,
@@ -134,6 +136,7 @@ def select_quotes(
         .join(Transcript, Transcript.id == Segment.transcript_id)
         .outerjoin(Participant, Participant.id == Segment.participant_id)
         .outerjoin(Case, Case.id == Transcript.case_id)
+        .outerjoin(seg_rel, seg_rel.c.segment_id == Segment.id)
         .where(Coding.status.in_([s.value for s in statuses]))
         .where(Segment.transcript_id.in_(current))
     )
@@ -268,13 +271,15 @@ def segment_texts(
 ) -> dict[str, list[str]]:
     """Texts of informant segments per effective relation (each segment once per relation)."""
     current = select(Transcript.id).where(Transcript.retired_at.is_(None))
-    eff_rel = func.coalesce(Coding.relation, Code.relation, NO_RELATION)
+    seg_rel = segment_relations_select().subquery()
+    eff_rel = relation_expr(seg_rel.c.relation)
     q = (
         select(eff_rel, Segment.transcript_id, Segment.start_offset, Segment.end_offset)
         .distinct()
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Code, Code.id == Coding.code_id)
         .outerjoin(Participant, Participant.id == Segment.participant_id)
+        .outerjoin(seg_rel, seg_rel.c.segment_id == Segment.id)
         .where(Coding.status.in_([s.value for s in statuses]))
         .where(Segment.transcript_id.in_(current))
         .where((Participant.role_group.is_(None)) | (Participant.role_group != "interviewer"))

@@ -22,6 +22,7 @@ from coder.store.codings import CodingRepo, restore, snapshot
 from coder.store.convert import coding_info, memo_info, span_key
 from coder.store.db import Store
 from coder.store.models import Action, Coding, Memo, Segment
+from coder.store.relations import with_effective
 
 _MODELS: dict[str, type] = {"coding": Coding, "memo": Memo}
 
@@ -85,6 +86,12 @@ def _record(store: Store, coder: str, kind: str) -> Iterator[_Recorder]:
             s.add(Action(coder=coder, kind=kind, payload={"changes": changes}))
 
 
+def _shown(session: Session, row: Any) -> CodingInfo:
+    """The coding as shown: with the relation it counts for (`coder.domain.effective_relation`)."""
+    session.flush()
+    return with_effective(session, [coding_info(row)])[0]
+
+
 def _decide(
     s: Session,
     rec: _Recorder,
@@ -139,7 +146,7 @@ def accept_suggestion(
         repo.check_version(row, expected_version)
         row = _decide(rec.session, rec, row, coder, CodingStatus.ACCEPTED, relation)
         rec.session.flush()
-        return coding_info(row)
+        return _shown(rec.session, row)
 
 
 def reject_suggestion(
@@ -151,7 +158,7 @@ def reject_suggestion(
         repo.check_version(row, expected_version)
         row = _decide(rec.session, rec, row, coder, CodingStatus.REJECTED, None)
         rec.session.flush()
-        return coding_info(row)
+        return _shown(rec.session, row)
 
 
 def accepted_above(
@@ -224,7 +231,7 @@ def code_segment(
             if relation is not None:
                 row.relation = relation.value
         rec.session.flush()
-        return coding_info(row)
+        return _shown(rec.session, row)
 
 
 def adopt_codings(
@@ -273,7 +280,7 @@ def adopt_codings(
             rec.touch("coding", row)
             row.status = CodingStatus.REJECTED.value
         s.flush()
-        return [coding_info(r) for r in out]
+        return with_effective(s, [coding_info(r) for r in out])
 
 
 def recode(
@@ -309,7 +316,7 @@ def recode(
             if rel:
                 target.relation = rel.value
         s.flush()
-        return coding_info(target)
+        return _shown(rec.session, target)
 
 
 def set_relation(store: Store, coding_id: int, relation: Relation | None, coder: str) -> CodingInfo:
@@ -320,7 +327,7 @@ def set_relation(store: Store, coding_id: int, relation: Relation | None, coder:
         rec.touch("coding", row)
         row.relation = relation.value if relation else None
         rec.session.flush()
-        return coding_info(row)
+        return _shown(rec.session, row)
 
 
 def remove_coding(store: Store, coding_id: int, coder: str) -> None:

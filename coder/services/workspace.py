@@ -134,6 +134,7 @@ def coding_view(store: Store, transcript_id: int) -> TranscriptView:
     from sqlalchemy import select
 
     from coder.store.models import Coding, Segment
+    from coder.store.relations import with_effective
 
     with store.session() as s:
         repo = TranscriptRepo(s)
@@ -173,6 +174,7 @@ def coding_view(store: Store, transcript_id: int) -> TranscriptView:
             .where(Segment.transcript_id == transcript_id)
             .order_by(Coding.segment_id, Coding.score.desc(), Coding.id)
         ).all()
+        coding_infos = with_effective(s, [coding_info(r) for r in coding_rows])
         memos = CodingRepo(s).memos(transcript_id=transcript_id)
     segments = []
     for sid, ordinal, start, end, pid, start_ms, end_ms in seg_rows:
@@ -193,8 +195,8 @@ def coding_view(store: Store, transcript_id: int) -> TranscriptView:
             )
         )
     codings: dict[int, list[CodingInfo]] = {}
-    for r in coding_rows:
-        codings.setdefault(r.segment_id, []).append(coding_info(r))
+    for c in coding_infos:
+        codings.setdefault(c.segment_id, []).append(c)
     by_segment: dict[int, list[MemoInfo]] = {}
     for m in memos:
         if m.segment_id is not None:

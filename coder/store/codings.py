@@ -13,6 +13,7 @@ from coder.domain import CodingInfo, CodingOrigin, CodingStatus, MemoInfo, Relat
 from coder.errors import ConflictError, NotFoundError, UsageError
 from coder.store.convert import coding_info, memo_info, span_key
 from coder.store.models import Code, Coding, Memo, Segment
+from coder.store.relations import with_effective
 
 _SNAPSHOT_SKIP = {"version"}
 
@@ -152,7 +153,7 @@ class CodingRepo:
         if statuses is not None:
             q = q.where(Coding.status.in_([s.value for s in statuses]))
         rows = self.s.scalars(q.order_by(Coding.segment_id, Coding.score.desc(), Coding.id)).all()
-        return [coding_info(r) for r in rows]
+        return with_effective(self.s, [coding_info(r) for r in rows])
 
     def for_transcript(
         self,

@@ -13,7 +13,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Static
 
-from coder.domain import CodingInfo, CodingStatus, MemoInfo, Relation, RoleGroup, SegmentInfo
+from coder.domain import (
+    CodingInfo,
+    CodingStatus,
+    MemoInfo,
+    Relation,
+    RelationSource,
+    RoleGroup,
+    SegmentInfo,
+)
 from coder.errors import CoderError
 from coder.services import coding
 from coder.services.catalog import TranscriptView as TranscriptData
@@ -348,7 +356,9 @@ class CodingScreen(CoderScreen):
             f" {self._label(c.code_id)[:40]}",
         )
         meta = Text("    ", style="dim")
-        meta.append(f"→{RELATION_SHORT.get(c.relation, '—')}")
+        meta.append(f"→{RELATION_SHORT.get(c.effective, '—')}")
+        if c.relation_source not in (RelationSource.CODING, RelationSource.NONE):
+            meta.append(f" (by {c.relation_source.value})")
         if c.score is not None:
             meta.append(f" · {c.score:.2f}")
         if c.span_start is not None and c.span_end is not None:
