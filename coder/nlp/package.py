@@ -12,18 +12,33 @@ from coder import __version__
 log = logging.getLogger(__name__)
 
 LICENSE_NOTE = (
-    "Weights trained on the Norwegian Dependency Treebank (Bokmål) with NorNE entity "
+    "Weights trained on the Norwegian Dependency Treebank with NorNE entity "
     "annotations; the annotations are CC0 1.0 (National Library of Norway, LTG/UiO, "
     "Schibsted). The corpus texts are third-party works and are not shipped."
 )
-SOURCES = [
-    {
-        "name": "Norwegian Dependency Treebank (NDT) 1.0, Bokmål, with NorNE named entities",
+STANDARD_NAMES = {"nob": "Bokmål", "nno": "Nynorsk"}
+
+
+def _source(standard: str) -> dict[str, str]:
+    return {
+        "name": f"Norwegian Dependency Treebank (NDT) 1.0, {STANDARD_NAMES[standard]}, "
+        "with NorNE named entities",
         "url": "https://www.nb.no/sprakbanken/en/resource-catalogue/oai-nb-no-sbr-10/",
         "license": "CC0 1.0 (annotations)",
         "author": "Språkbanken, National Library of Norway; LTG, University of Oslo",
     }
-]
+
+
+SOURCES = [_source("nob")]
+
+
+def standards_of(train_dir: Path | None) -> tuple[str, ...]:
+    """The written standards in a training folder: files named ``nob-*``/``nno-*`` (the joint
+    layout of scripts/joint_corpus.py) say which; a plain NDT folder is Bokmål."""
+    if train_dir is None or not train_dir.is_dir():
+        return ("nob",)
+    found = tuple(s for s in STANDARD_NAMES if any(train_dir.glob(f"{s}-*")))
+    return found or ("nob",)
 
 
 def package_pipeline(
@@ -45,7 +60,9 @@ def package_pipeline(
     nlp = spacy.load(best)
     if ner_from is not None:
         nlp.get_pipe("ner").from_disk(ner_from, exclude=["vocab"])
-    training_data = "NDT Bokmål train split with NorNE entities"
+    standards = standards_of(train_dir)
+    names = " and ".join(STANDARD_NAMES[x] for x in standards)
+    training_data = f"NDT {names} train split with NorNE entities"
     if FACTORY not in nlp.pipe_names:
         fixer = nlp.add_pipe(FACTORY, name=FACTORY, after="lemmatizer")
         if train_dir is not None:
@@ -62,11 +79,11 @@ def package_pipeline(
         {
             "name": "coder_sm",
             "version": __version__,
-            "description": "Norwegian Bokmål pipeline for coder: tagging, morphology, "
+            "description": f"Norwegian ({names}) pipeline for coder: tagging, morphology, "
             "lemmas, dependencies, sentences and NorNE entities (CNN, CPU).",
             "author": "coder developers",
             "license": LICENSE_NOTE,
-            "sources": SOURCES,
+            "sources": [_source(x) for x in standards],
             "training_data": training_data,
         }
     )
@@ -81,7 +98,7 @@ def package_pipeline(
         nlp.remove_pipe(NAME_CONSISTENCY)
         meta["performance"] = {k: round(v, 4) for k, v in scores.as_dict().items()}
         meta["performance"]["evaluated_on"] = (
-            f"NDT Bokmål {dev_dir.name}/ split, as loaded by coder.nlp.load()"
+            f"NDT {names} {dev_dir.name}/ split, as loaded by coder.nlp.load()"
         )
     nlp.meta.clear()
     nlp.meta.update(meta)

@@ -6,7 +6,7 @@ the `actions` table, so undo and redo survive restarts and work the same from th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,9 +154,23 @@ def reject_suggestion(
         return coding_info(row)
 
 
+def accepted_above(
+    codings: Iterable[CodingInfo], coder: str, threshold: float
+) -> tuple[int, int]:
+    """What `accept_suggestions_above` would accept among these codings: (suggestions,
+    segments). The same rule as its query, for a preview before acting."""
+    from coder.services.workspace import pending_for  # the queue rule, over loaded codings
+
+    hits = [
+        c for c in pending_for(codings, coder) if c.score is not None and c.score >= threshold
+    ]
+    return len(hits), len({c.segment_id for c in hits})
+
+
 def accept_suggestions_above(store: Store, transcript_id: int, threshold: float, coder: str) -> int:
     """Accept every suggestion in `coder`'s queue in a transcript scoring at least `threshold`
-    (project suggestions they have not decided, and any still pending of their own)."""
+    (project suggestions they have not decided, and any still pending of their own;
+    `accepted_above` previews the same rule)."""
     with _record(store, coder, "accept-above") as rec:
         s = rec.session
         rows = s.scalars(

@@ -41,6 +41,7 @@ class CoderApp(App[None]):
         Binding("ctrl+z", "undo", "Undo", id="app.undo", show=False),
         Binding("ctrl+y", "redo", "Redo", id="app.redo", show=False),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("escape", "leave_field", "Leave field", id="app.leave_field", show=False),
     ] + [
         Binding(e.key, f"show('{e.name}')", e.title, id=f"screen.{e.name}", show=False)
         for e in SCREENS.values()
@@ -152,6 +153,14 @@ class CoderApp(App[None]):
         screen = self.screen
         if hasattr(screen, "open_transcript"):
             screen.open_transcript(transcript_id, segment_id)
+
+    def action_leave_field(self) -> None:
+        """Escape in a text field gives the keys back to the screen (1-6 switch screens, q
+        quits); without it a field that has focus swallows them as typed text."""
+        from textual.widgets import Input
+
+        if isinstance(self.focused, Input):
+            self.screen.set_focus(None)
 
     def action_help(self) -> None:
         screen = self.screen

@@ -14,6 +14,12 @@ ROLE_COLORS: dict[RoleGroup | None, str] = {
     None: "#9c9c9c",
 }
 
+RELATION_NAMES: dict[Relation | None, str] = {
+    Relation.POLITICIANS: "politicians (politisk ledelse)",
+    Relation.CEO: "CEO level (rådmannsnivået)",
+    Relation.UNITS: "units (virksomhetene)",
+    None: "no relation",
+}
 RELATION_SHORT: dict[Relation | None, str] = {
     Relation.POLITICIANS: "pol",
     Relation.CEO: "ceo",

@@ -304,3 +304,31 @@ async def test_opening_from_the_library_gives_the_transcript_the_keys(
         await pilot.press("j")
         await pilot.pause()
         assert screen.view.cursor == before + 1
+
+
+async def test_coding_a_search_hit_keeps_the_cursor_on_it(project: Project) -> None:
+    """Issue 18, finding 2: after coding hit 3, Enter and c act on hit 3, not hit 1."""
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press(*"politikerne", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and len(screen.hits) >= 3
+        table = screen.query_one("#search-results")
+        table.move_cursor(row=2)  # type: ignore[attr-defined]
+        target = screen.hits[2]
+        await pilot.press("c", *"B5a")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.cursor_row == 2  # type: ignore[attr-defined]
+        assert screen.hits[2].segment_id == target.segment_id
+        assert not screen.marked
+        await pilot.press("c", *"C14")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    coded = {c.code_id for c in catalog.segment_codings(project.store, target.segment_id)}
+    assert {"B5a", "C14"} <= coded

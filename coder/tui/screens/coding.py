@@ -25,7 +25,7 @@ from coder.services.workspace import (
     segment_state,
 )
 from coder.tui.screens.base import CoderScreen
-from coder.tui.theme import RELATION_SHORT, role_color, role_name
+from coder.tui.theme import RELATION_NAMES, RELATION_SHORT, role_color, role_name
 from coder.tui.widgets.dialogs import CodePicker, MemoEditor, RelationPicker, TextPrompt
 from coder.tui.widgets.keybar import KeyBar
 from coder.tui.widgets.panel import SidePanel
@@ -471,8 +471,24 @@ class CodingScreen(CoderScreen):
     def action_accept_above(self) -> None:
         if self.data is None:
             return
+        coder = self.coder
+        everything = [c for cs in self.codings.values() for c in cs]
+
+        def hint(value: str) -> str:
+            try:
+                threshold = float(value.replace(",", "."))
+            except ValueError:
+                return "type a score between 0 and 1"
+            n, segs = coding.accepted_above(everything, coder, threshold)
+            return f"→ accepts {n} suggestion(s) in {segs} segment(s); enter accepts, escape cancels"
+
         self.app.push_screen(
-            TextPrompt("Accept every pending suggestion scoring at least", DEFAULT_THRESHOLD),
+            TextPrompt(
+                f"Accept your pending suggestions in the whole transcript "
+                f"«{self.data.transcript.title}» scoring at least",
+                DEFAULT_THRESHOLD,
+                hint=hint,
+            ),
             self._accept_above,
         )
 
@@ -515,22 +531,22 @@ class CodingScreen(CoderScreen):
         self.view.span = None
         self.view.refresh_current()
         self._update_panel()
-
-        def select(done: CodingInfo) -> None:
-            """Select the new code in the panel (R, M and d act on it next)."""
-            if self.view.current is None or self.view.current.segment_id != seg_id:
-                return
-            pending, applied = self._items()
-            at = next((i for i, c in enumerate(applied) if c.id == done.id), None)
-            if at is not None:
-                self.panel_index = len(pending) + at
-                self._update_panel()
-
         self._write(
             index,
             lambda _r: coding.code_segment(store, seg_id, code_id, coder, span=absolute),
-            select,
+            lambda done: self._select_coding(seg_id, done),
         )
+
+    def _select_coding(self, seg_id: int, done: CodingInfo) -> None:
+        """Select a just-written coding in the panel (R, M and d act on it next): after an
+        accept the suggestion has moved to Codes, and the panel must follow it there."""
+        if self.view.current is None or self.view.current.segment_id != seg_id:
+            return
+        pending, applied = self._items()
+        at = next((i for i, c in enumerate(applied) if c.id == done.id), None)
+        if at is not None:
+            self.panel_index = len(pending) + at
+            self._update_panel()
 
     def action_relation(self) -> None:
         if self._need_segment() is None:
@@ -566,7 +582,14 @@ class CodingScreen(CoderScreen):
             )
         else:
             write = lambda r: coding.set_relation(store, r(c.id), relation, coder)  # noqa: E731
-        self._write(index, write)
+        seg = self.segments[index]
+
+        def confirm(done: CodingInfo) -> None:
+            self._select_coding(seg.id, done)
+            name = RELATION_NAMES.get(done.relation, "no relation")
+            self.notify(f"{done.code_id} on segment #{seg.ordinal + 1}: {name}", timeout=3)
+
+        self._write(index, write, confirm)
 
     def action_remove(self) -> None:
         index = self._need_segment()

@@ -37,6 +37,7 @@ class SearchScreen(CoderScreen):
         self.hits: list[SearchHit] = []
         self.marked: set[int] = set()
         self.last_query = ""
+        self._shown_query: str | None = None
         self.side = KWIC_SIDE
 
     def compose(self) -> ComposeResult:
@@ -132,15 +133,27 @@ class SearchScreen(CoderScreen):
         self.query_one("#search-status", Static).update(Text(message, style="red"))
 
     def _show(self, hits: list[SearchHit], query: str) -> None:
-        self.hits = hits
-        self.marked.clear()
         table = self.query_one(DataTable)
+        # The same query shown again (after coding a hit, or a colleague's change) keeps the
+        # cursor on the same hit and the marks on the same hits: a reset would make the next
+        # Enter or c act on hit 1.
+        again = query == self._shown_query
+        cur = self._current()
+        keep = self._hit_key(self.hits[cur]) if again and cur is not None else None
+        marked = {self._hit_key(self.hits[i]) for i in self.marked} if again else set()
+        self.hits = hits
+        self._shown_query = query
+        self.marked = {i for i, h in enumerate(hits) if self._hit_key(h) in marked}
         table.clear()
         # Left and right context share what the other columns leave of the table's width.
         fixed = 1 + 11 + 12 + 14 + 2 * 5
         self.side = max(12, (table.size.width - fixed - 14) // 2)
         for i, h in enumerate(hits):
-            table.add_row(*self._cells(h, False), key=str(i))
+            table.add_row(*self._cells(h, i in self.marked), key=str(i))
+        if keep is not None:
+            row = next((i for i, h in enumerate(hits) if self._hit_key(h) == keep), None)
+            if row is not None:
+                table.move_cursor(row=row)
         transcripts = len({h.transcript_id for h in hits})
         self.query_one("#search-status", Static).update(
             Text.assemble(
@@ -151,6 +164,10 @@ class SearchScreen(CoderScreen):
         )
         if hits:
             table.focus()
+
+    @staticmethod
+    def _hit_key(h: SearchHit) -> tuple[int, int, int]:
+        return (h.segment_id, h.start, h.end)
 
     def _cells(self, h: SearchHit, marked: bool) -> list[Text | str]:
         side = self.side
@@ -212,6 +229,7 @@ class SearchScreen(CoderScreen):
             ):
                 done += 1
         self.notify(f"coded {done} {'match' if span else 'segment'}(s) with {code_id}")
+        self.marked.clear()  # used: the refresh keeps the cursor, not these marks
         self.coder_app.data_changed()
 
     @on(DataTable.RowSelected)
