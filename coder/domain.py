@@ -104,6 +104,20 @@ class CodingStatus(StrEnum):
     REJECTED = "rejected"
 
 
+# A Suggestion belongs to the project, a decision to a coder: suggestions are stored as codings
+# of this reserved (empty) coder name, which no person can have, and every decision on one is a
+# coding of the deciding coder's own. Each coder's queue is the project's suggestions they have
+# not decided themselves.
+PROJECT = ""
+
+
+class CodingMode(StrEnum):
+    """How coders see each other's decisions (the project setting `coding.mode`)."""
+
+    OPEN = "open"  # others' decisions visible, marked with their name
+    BLIND = "blind"  # others' decisions hidden until you have decided every suggestion
+
+
 class CodingOrigin(StrEnum):
     MANUAL = "manual"
     SUGGESTED = "suggested"

@@ -53,6 +53,10 @@ class DatabaseError(CoderError):
     exit_code = EXIT_DATABASE
 
 
+class DatabaseUnreachable(DatabaseError):
+    """The database server cannot be reached (refused, dropped, timed out): nothing was stored."""
+
+
 class NotFoundError(CoderError):
     exit_code = EXIT_NOT_FOUND
 

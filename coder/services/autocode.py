@@ -1,7 +1,8 @@
 """Tagging use cases: suggestions for a transcript, storing them (autocode), learning from decisions.
 
-Suggestions are stored as codings with status and origin `suggested` for the current coder;
-decided (accepted, rejected) and manual codings are never touched. Work is committed per batch
+Suggestions belong to the project: they are stored as codings with status and origin `suggested`
+of the reserved coder `domain.PROJECT`, whoever runs autocode, so every coder sees each one until
+they decide it themselves; decided (accepted, rejected) and manual codings are never touched. Work is committed per batch
 of segments, so an interrupted run keeps what it did and a rerun completes the rest; a
 transcript finished under the same model and settings is skipped on the next run.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from coder.codebook.model import Codebook
-from coder.domain import CodeKind, CodingOrigin, CodingStatus, Relation
+from coder.domain import PROJECT, CodeKind, CodingOrigin, CodingStatus, Relation
 from coder.store.codes import CodeRepo
 from coder.store.codings import CodingRepo
 from coder.store.db import Store
@@ -255,7 +256,7 @@ def autocode(
             TranscriptRepo(s).get(tid)  # NotFoundError for unknown ids, before any work
             if (
                 not force
-                and codes.setting(DONE_KEY.format(coder=coder, transcript=tid)) == fingerprint
+                and codes.setting(DONE_KEY.format(coder=PROJECT, transcript=tid)) == fingerprint
             ):
                 skipped += 1
                 continue
@@ -278,7 +279,7 @@ def autocode(
             done += 1
             if len(batch) >= batch_size:
                 counts = _add(
-                    counts, _store_batch(store, coder, suggester, batch, min_score, max_codes)
+                    counts, _store_batch(store, PROJECT, suggester, batch, min_score, max_codes)
                 )
                 batch = []
             if progress is not None:
@@ -287,11 +288,11 @@ def autocode(
                 break
         if batch:
             counts = _add(
-                counts, _store_batch(store, coder, suggester, batch, min_score, max_codes)
+                counts, _store_batch(store, PROJECT, suggester, batch, min_score, max_codes)
             )
         if last == len(inputs) - 1:
             with store.session() as s:
-                CodeRepo(s).set_setting(DONE_KEY.format(coder=coder, transcript=tid), fingerprint)
+                CodeRepo(s).set_setting(DONE_KEY.format(coder=PROJECT, transcript=tid), fingerprint)
             transcripts += 1
         if _is_cancelled(cancel):
             cancelled = True

@@ -15,7 +15,7 @@ from coder.domain import (
     TranscriptInfo,
 )
 from coder.store.codes import CodeRepo
-from coder.store.codings import CodingRepo
+from coder.store.codings import CodingRepo, in_queue_of
 from coder.store.db import Store
 from coder.store.transcripts import TranscriptRepo
 
@@ -30,14 +30,18 @@ class TranscriptView:
     segments: list[SegmentInfo]
     codings: dict[int, list[CodingInfo]] = field(default_factory=dict)  # by segment id
     memos: dict[int, list[MemoInfo]] = field(default_factory=dict)  # by segment id
+    # Coders whose decisions are left out of `codings` (blind coding, see workspace.coding_view).
+    hidden: frozenset[str] = frozenset()
 
     def pending(self, coder: str | None = None) -> int:
-        return sum(
-            1
-            for cs in self.codings.values()
-            for c in cs
-            if c.status is CodingStatus.SUGGESTED and (coder is None or c.coder == coder)
-        )
+        """Suggestions in `coder`'s queue (every stored suggestion without a coder)."""
+        if coder is None:
+            return sum(
+                1 for cs in self.codings.values() for c in cs if c.status is CodingStatus.SUGGESTED
+            )
+        from coder.services.workspace import pending_for
+
+        return sum(len(pending_for(cs, coder)) for cs in self.codings.values())
 
     def progress(self) -> float:
         """Share of non-interviewer segments with at least one accepted coding."""
@@ -126,14 +130,15 @@ def transcript_progress(store: Store, *, coder: str | None = None) -> list[Trans
             .join(Coding, Coding.segment_id == Segment.id)
             .where(Coding.status == CodingStatus.ACCEPTED.value)
         )
+        # Without a coder: every stored suggestion.
         pending_q = (
-            select(Segment.transcript_id, func.count())
+            select(Segment.transcript_id, func.count(func.distinct(Coding.id)))
             .join(Coding, Coding.segment_id == Segment.id)
             .where(Coding.status == CodingStatus.SUGGESTED.value)
         )
         if coder is not None:
             coded_q = coded_q.where(Coding.coder == coder)
-            pending_q = pending_q.where(Coding.coder == coder)
+            pending_q = pending_q.where(in_queue_of(coder))
         coded = dict(s.execute(coded_q.group_by(Segment.transcript_id)).all())
         pending = dict(s.execute(pending_q.group_by(Segment.transcript_id)).all())
     return [

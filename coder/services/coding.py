@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from coder.domain import CodingInfo, CodingOrigin, CodingStatus, MemoInfo, Relation
+from coder.domain import PROJECT, CodingInfo, CodingOrigin, CodingStatus, MemoInfo, Relation
 from coder.errors import ConflictError, UsageError
 from coder.store.codings import CodingRepo, restore, snapshot
 from coder.store.convert import coding_info, memo_info, span_key
@@ -166,35 +166,52 @@ def accepted_above(
 ) -> tuple[int, int]:
     """What `accept_suggestions_above` would accept among these codings: (suggestions,
     segments). The same rule as its query, for a preview before acting."""
+    from coder.services.workspace import pending_for  # the queue rule, over loaded codings
+
     hits = [
-        c
-        for c in codings
-        if c.coder == coder
-        and c.status is CodingStatus.SUGGESTED
-        and c.score is not None
-        and c.score >= threshold
+        c for c in pending_for(codings, coder) if c.score is not None and c.score >= threshold
     ]
     return len(hits), len({c.segment_id for c in hits})
 
 
 def accept_suggestions_above(store: Store, transcript_id: int, threshold: float, coder: str) -> int:
-    """Accept every pending suggestion of `coder` in a transcript scoring at least `threshold`
-    (`accepted_above` previews the same rule)."""
+    """Accept every suggestion in `coder`'s queue in a transcript scoring at least `threshold`
+    (project suggestions they have not decided, and any still pending of their own;
+    `accepted_above` previews the same rule)."""
     with _record(store, coder, "accept-above") as rec:
-        rows = rec.session.scalars(
+        s = rec.session
+        rows = s.scalars(
             select(Coding)
             .join(Segment, Coding.segment_id == Segment.id)
             .where(
                 Segment.transcript_id == transcript_id,
-                Coding.coder == coder,
+                Coding.coder.in_([coder, PROJECT]),
                 Coding.status == CodingStatus.SUGGESTED.value,
                 Coding.score >= threshold,
             )
+            .order_by(Coding.coder.desc(), Coding.id)  # own rows before the project's
         ).all()
+        mine = {
+            (c.segment_id, c.code_id, c.span_key)
+            for c in s.scalars(
+                select(Coding)
+                .join(Segment, Coding.segment_id == Segment.id)
+                .where(
+                    Segment.transcript_id == transcript_id,
+                    Coding.coder == coder,
+                    Coding.status != CodingStatus.SUGGESTED.value,
+                )
+            ).all()
+        }
+        n = 0
         for row in rows:
-            rec.touch("coding", row)
-            row.status = CodingStatus.ACCEPTED.value
-        return len(rows)
+            key = (row.segment_id, row.code_id, row.span_key)
+            if key in mine:
+                continue
+            mine.add(key)
+            _decide(s, rec, row, coder, CodingStatus.ACCEPTED, None)
+            n += 1
+        return n
 
 
 def code_segment(

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from coder.domain import (
+    PROJECT,
     CaseInfo,
     CodingInfo,
+    CodingMode,
     CodingStatus,
     MemoInfo,
     ParticipantInfo,
@@ -44,6 +46,71 @@ def pending_for(codings: Iterable[CodingInfo], coder: str) -> list[CodingInfo]:
             out.append(c)
     out.sort(key=lambda c: (-(c.score or 0.0), c.code_id))
     return out
+
+
+MODE_KEY = "coding.mode"
+
+
+def coding_mode(store: Store) -> CodingMode:
+    """The project's coding mode: open (the default) or blind double coding."""
+    from coder.store.codes import CodeRepo
+
+    with store.session() as s:
+        value = CodeRepo(s).setting(MODE_KEY)
+    try:
+        return CodingMode(value) if value else CodingMode.OPEN
+    except ValueError:
+        return CodingMode.OPEN
+
+
+def set_coding_mode(store: Store, mode: CodingMode | str) -> CodingMode:
+    """Choose open or blind coding for the whole project (any coder may; leads may not)."""
+    try:
+        chosen = CodingMode(mode)
+    except ValueError as exc:
+        choices = ", ".join(m.value for m in CodingMode)
+        raise UsageError(f"coding mode must be one of {choices}, not {mode!r}") from exc
+    from coder.store.codes import CodeRepo
+
+    with store.session() as s:
+        CodeRepo(s).set_setting(MODE_KEY, chosen.value)
+    return chosen
+
+
+def finished_coders(codings: Iterable[CodingInfo]) -> set[str]:
+    """Coders with at least one decision here and no suggestion left in their queue."""
+    items = list(codings)
+    coders = {c.coder for c in items if c.coder != PROJECT and c.status is not CodingStatus.SUGGESTED}
+    by_segment: dict[int, list[CodingInfo]] = {}
+    for c in items:
+        by_segment.setdefault(c.segment_id, []).append(c)
+    return {
+        who
+        for who in coders
+        if not any(pending_for(cs, who) for cs in by_segment.values())
+    }
+
+
+def hidden_coders(
+    codings: Iterable[CodingInfo], coder: str, mode: CodingMode
+) -> frozenset[str]:
+    """Whose decisions `coder` may not see yet in a transcript with these codings.
+
+    Open coding hides nobody. Blind coding hides every other coder's decisions until both
+    that coder and `coder` have decided every suggestion in the transcript.
+    """
+    if mode is CodingMode.OPEN:
+        return frozenset()
+    items = list(codings)
+    others = {c.coder for c in items} - {coder, PROJECT}
+    done = finished_coders(items)
+    if coder not in done:
+        return frozenset(others)
+    return frozenset(o for o in others if o not in done)
+
+
+def visible(codings: Iterable[CodingInfo], hidden: frozenset[str]) -> list[CodingInfo]:
+    return [c for c in codings if c.coder not in hidden]
 
 
 def applied_for(codings: Iterable[CodingInfo], coder: str) -> list[CodingInfo]:
@@ -116,21 +183,28 @@ class SegmentState:
     memos: list[MemoInfo]
 
 
-def segment_state(store: Store, segment_id: int) -> SegmentState:
+def segment_state(
+    store: Store, segment_id: int, *, hidden: frozenset[str] = frozenset()
+) -> SegmentState:
+    """A segment's codings as stored now, without the decisions of the `hidden` coders."""
     with store.session() as s:
         repo = CodingRepo(s)
-        codings = repo.for_segments([segment_id])
+        codings = visible(repo.for_segments([segment_id]), hidden)
         memos = repo.memos(segment_ids=[segment_id])
     return SegmentState(segment_id, codings, memos)
 
 
-def coding_view(store: Store, transcript_id: int) -> TranscriptView:
+def coding_view(
+    store: Store, transcript_id: int, *, coder: str | None = None
+) -> TranscriptView:
     """What the Coding screen shows of a transcript, read with column queries (no ORM objects).
 
     The same data as `catalog.transcript_view` (everyone's codings, segment memos) except the
     codings' timestamps, which the screen does not show; loaded fast enough to open a
-    50,000-word transcript in a fraction of a second.
+    50,000-word transcript in a fraction of a second. With `coder`, on a project coded blind,
+    the decisions that coder may not see yet are left out (`hidden` names whose).
     """
+    mode = coding_mode(store) if coder is not None else CodingMode.OPEN
     from sqlalchemy import select
 
     from coder.store.models import Coding, Segment
@@ -194,8 +268,9 @@ def coding_view(store: Store, transcript_id: int) -> TranscriptView:
                 end_ms=end_ms,
             )
         )
+    hidden = hidden_coders(coding_infos, coder, mode) if coder is not None else frozenset()
     codings: dict[int, list[CodingInfo]] = {}
-    for c in coding_infos:
+    for c in visible(coding_infos, hidden):
         codings.setdefault(c.segment_id, []).append(c)
     by_segment: dict[int, list[MemoInfo]] = {}
     for m in memos:
@@ -208,4 +283,5 @@ def coding_view(store: Store, transcript_id: int) -> TranscriptView:
         segments=segments,
         codings=codings,
         memos=by_segment,
+        hidden=hidden,
     )

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import Session, aliased
 
-from coder.domain import CodingInfo, CodingOrigin, CodingStatus, MemoInfo, Relation
+from coder.domain import PROJECT, CodingInfo, CodingOrigin, CodingStatus, MemoInfo, Relation
 from coder.errors import ConflictError, NotFoundError, UsageError
 from coder.store.convert import coding_info, memo_info, span_key
 from coder.store.models import Code, Coding, Memo, Segment
@@ -47,6 +47,28 @@ def restore(session: Session, model: type, row_id: Any, state: dict[str, Any] | 
         for k, v in values.items():
             setattr(row, k, v)
     session.flush()
+
+
+def in_queue_of(coder: str) -> ColumnElement[bool]:
+    """SQL condition: a `Coding` row is a suggestion in `coder`'s queue.
+
+    The queue is every project suggestion (and any older suggestion of the coder's own) that
+    the coder has not decided themselves: no accepted or rejected coding of theirs with the same
+    segment, code and span. `workspace.pending_for` is the same rule over loaded codings.
+    """
+    own = aliased(Coding)
+    decided = exists().where(
+        own.segment_id == Coding.segment_id,
+        own.code_id == Coding.code_id,
+        own.span_key == Coding.span_key,
+        own.coder == coder,
+        own.status != CodingStatus.SUGGESTED.value,
+    )
+    return and_(
+        Coding.status == CodingStatus.SUGGESTED.value,
+        Coding.coder.in_([coder, PROJECT]),
+        ~decided,
+    )
 
 
 class CodingRepo:

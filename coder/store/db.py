@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -16,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coder.errors import DatabaseError
+from coder.errors import DatabaseError, DatabaseUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -180,8 +181,12 @@ class Store:
                 notify.send(session)  # delivered by the server only if the commit succeeds
             session.commit()
         except OperationalError as exc:
-            session.rollback()
-            raise DatabaseError(f"database error: {_first_line(exc)}") from exc
+            with contextlib.suppress(SQLAlchemyError):  # a dropped connection cannot roll back
+                session.rollback()
+            # On a server every operational error is the connection (refused, dropped, reset).
+            lost = self.dialect == "postgresql" or exc.connection_invalidated
+            cls = DatabaseUnreachable if lost else DatabaseError
+            raise cls(f"database error: {_first_line(exc)}") from exc
         except DBAPIError as exc:
             session.rollback()
             if is_permission_denied(exc):

@@ -145,7 +145,7 @@ class CodingScreen(CoderScreen):
     @work(thread=True, exclusive=True, group="load")
     def load_transcript(self, tid: int, segment_id: int | None, keep_position: bool) -> None:
         try:
-            data = coding_view(self.store, tid)
+            data = coding_view(self.store, tid, coder=self.coder)
         except CoderError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -246,6 +246,7 @@ class CodingScreen(CoderScreen):
         seg_id = self.segments[index].id
         tid = self.data.transcript.id if self.data else None
         store = self.store
+        hidden = self.data.hidden if self.data else frozenset()
         self._writing[seg_id] = self._writing.get(seg_id, 0) + 1
 
         def done(result: Any, error: BaseException | None, state: SegmentState | None) -> None:
@@ -267,7 +268,7 @@ class CodingScreen(CoderScreen):
         self.coder_app.writer.submit(
             write,
             done,
-            read=lambda: segment_state(store, seg_id),
+            read=lambda: segment_state(store, seg_id, hidden=hidden),
             placeholder=placeholder,
             after_frame=optimistic,
         )
