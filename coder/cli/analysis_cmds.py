@@ -341,7 +341,7 @@ def quotes_cmd(
         )  # fmt: skip
         if pseudonymise:
             ps = synthesis.build_pseudonymiser(
-                store, ner_texts=[q.text for q in items], use_ner=not no_ner
+                store, ner_texts=[synthesis.quote_scope(q) for q in items], use_ner=not no_ner
             )
             items = [synthesis.pseudonymise_quote(q, ps) for q in items]
         typer.echo(quotes_markdown(items) if kind == "md" else quotes_csv(items), nl=False)

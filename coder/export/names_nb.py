@@ -579,3 +579,21 @@ ORG_ENDINGS: tuple[str, ...] = (
     "nemnd", "nemnda", "utvalg", "utvalget", "komité", "komiteen", "konvensjonen", "pakten",
     "avtalen", "plattformen", "programmet", "organisasjon", "organisasjonen", "byrå", "byrået",
 )  # fmt: skip
+
+# Name parts that are also everyday words ("berg" = rock, "by" = town, "plan", "lie" = slope):
+# such a part is taken for a name only with evidence (see coder.export.pseudonymise).
+ORDINARY_NAME_WORDS: frozenset[str] = frozenset(
+    {"berg", "berget", "by", "byen", "plan", "fag", "leder", "sola", "sol", "andre", "per",
+     "hans", "dag", "liv", "lie", "li", "lia", "lien", "holm", "holmen", "sand", "strøm", "vold",
+     "hage", "hagen", "bakke", "bakken", "eng", "enga", "engen", "mo", "moen", "dal", "dalen",
+     "vik", "viken", "nes", "neset", "lund", "lunden", "haug", "haugen", "bø", "ås", "åsen",
+     "strand", "stranda", "foss", "fossen", "elv", "skog", "skogen", "fjell", "stein", "storm",
+     "ask", "eik", "lind", "rose", "bjørn", "ulv", "rev", "falk", "ørn", "svane", "kvist",
+     "hope", "odd", "even", "are", "gro", "tor", "vil", "said", "mai", "may", "bo", "tone",
+     "rune", "runer", "inge", "mats", "tom", "bent", "siv", "land", "lande", "rud", "vang",
+     "vangen", "berge", "brekke", "heia", "hei", "lyng", "myr", "myra", "nord", "sør", "øst",
+     "vest", "sommer", "vinter", "vår", "høst", "fjord", "sjø", "sjøen", "mark", "marka",
+     "grande", "hall", "hellen", "torp", "gran", "furu", "bjørk", "hegg", "lønn", "alm",
+     "time", "sel", "vann", "dam", "bro", "vei", "gate", "rik", "stor", "lille", "frisk",
+     "glad", "sterk", "modig", "ny", "ung"}
+)  # fmt: skip

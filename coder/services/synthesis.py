@@ -31,6 +31,7 @@ from coder.export.pseudonymise import (
     EntityFinder,
     ParticipantRef,
     Pseudonymiser,
+    ScopedText,
     default_entity_finder,
 )
 from coder.services.codebook import project_codebook
@@ -192,11 +193,12 @@ def quotes(
 def build_pseudonymiser(
     store: Store,
     *,
-    ner_texts: Sequence[str] = (),
+    ner_texts: Sequence[str | ScopedText] = (),
     entities: EntityFinder | None = None,
     use_ner: bool = True,
 ) -> Pseudonymiser:
-    """A pseudonymiser over the whole project: all participants and all current transcripts.
+    """A pseudonymiser over the whole project: all participants and all current transcripts,
+    each with its transcript and municipality, so that names resolve in their own scope.
 
     PER entities come from the Norwegian pipeline (over `ner_texts`, the texts being exported)
     unless `use_ner` is off or no pipeline is installed; the name rules run over every transcript.
@@ -210,32 +212,43 @@ def build_pseudonymiser(
                 Participant.display_name,
                 Participant.role_group,
                 Case.name,
+                Participant.transcript_id,
             )
             .join(Transcript, Transcript.id == Participant.transcript_id)
             .outerjoin(Case, Case.id == Transcript.case_id)
             .where(Participant.transcript_id.in_(current))
         ).all()
         corpus = [
-            f"{title}\n{text}"
-            for title, text in s.execute(
-                select(Transcript.title, Transcript.text).where(Transcript.retired_at.is_(None))
+            ScopedText(f"{title}\n{text}", tid, case)
+            for tid, title, text, case in s.execute(
+                select(Transcript.id, Transcript.title, Transcript.text, Case.name)
+                .outerjoin(Case, Case.id == Transcript.case_id)
+                .where(Transcript.retired_at.is_(None))
             ).all()
         ]
     finder = entities if entities is not None else (default_entity_finder() if use_ner else None)
     refs = [
-        ParticipantRef(pid, label, name, group, case) for pid, label, name, group, case in parts
+        ParticipantRef(pid, label, name, group, case, tid)
+        for pid, label, name, group, case, tid in parts
     ]
     return Pseudonymiser(refs, corpus, entities=finder, ner_texts=list(ner_texts))
 
 
+def quote_scope(q: Quote) -> ScopedText:
+    """A quote's text in its scope (transcript and municipality), for the NER pass."""
+    return ScopedText(q.text, q.transcript_id, q.case)
+
+
 def pseudonymise_quote(q: Quote, ps: Pseudonymiser) -> Quote:
+    """The quote with names replaced in its own transcript's and municipality's scope."""
+    scope = {"transcript": q.transcript_id, "case": q.case}
     return replace(
         q,
-        text=ps.text(q.text),
+        text=ps.text(q.text, **scope),
         speaker_label=ps.participant(q.participant_id)
-        or (ps.text(q.speaker_label) if q.speaker_label else None),
+        or (ps.text(q.speaker_label, **scope) if q.speaker_label else None),
         speaker_name=None,
-        transcript_title=ps.text(q.transcript_title),
+        transcript_title=ps.text(q.transcript_title, **scope),
         source_name=ps.filename(q.source_name),
     )
 
@@ -313,7 +326,7 @@ def export_quotes(
     ps = None
     if pseudonymise:
         ps = build_pseudonymiser(
-            store, ner_texts=[q.text for q in items], entities=entities, use_ner=use_ner
+            store, ner_texts=[quote_scope(q) for q in items], entities=entities, use_ner=use_ner
         )
         items = [pseudonymise_quote(q, ps) for q in items]
     path = write_quotes(items, output, fmt, force=force)
@@ -350,7 +363,7 @@ def export_report(
     ps = None
     if pseudonymise:
         ps = build_pseudonymiser(
-            store, ner_texts=[q.text for q in picked], entities=entities, use_ner=use_ner
+            store, ner_texts=[quote_scope(q) for q in picked], entities=entities, use_ner=use_ner
         )
         picked = [pseudonymise_quote(q, ps) for q in picked]
     words = terms(

@@ -54,7 +54,14 @@ def _names(participants) -> set[str]:  # type: ignore[no-untyped-def]
     return {n for n in out if len(n) > 1}
 
 
+# Ordinary words in the file that are also name parts, as read by hand: "Hans engasjement" is
+# "his engagement" (sentence start, no name beside it), and stays.
+ORDINARY_USES = ("Hans engasjement",)
+
+
 def _survivors(text: str, names: set[str]) -> dict[str, int]:
+    for use in ORDINARY_USES:
+        text = text.replace(use, "")
     found = {}
     for n in names:
         hits = re.findall(rf"(?<![\w\[]){re.escape(n)}(?![\w])", text)
