@@ -595,5 +595,7 @@ ORDINARY_NAME_WORDS: frozenset[str] = frozenset(
      "vest", "sommer", "vinter", "vår", "høst", "fjord", "sjø", "sjøen", "mark", "marka",
      "grande", "hall", "hellen", "torp", "gran", "furu", "bjørk", "hegg", "lønn", "alm",
      "time", "sel", "vann", "dam", "bro", "vei", "gate", "rik", "stor", "lille", "frisk",
-     "glad", "sterk", "modig", "ny", "ung"}
+     "glad", "sterk", "modig", "ny", "ung", "tore", "brede", "svein", "borg", "frank", "mette",
+     "jo", "finn", "lin", "hege", "vera", "klara", "iris", "edel", "lykke", "signe", "stig",
+     "kim", "vilde", "kristen", "ella"}
 )  # fmt: skip

@@ -1,5 +1,6 @@
-"""Place names the pseudonymiser must not take for people: Norwegian municipalities (today's and
-the ones merged since 2017, which older interviews name), counties, regions and countries.
+"""Names the pseudonymiser must not take for people: Norwegian municipalities (today's and the
+ones merged since 2017, which older interviews name), counties, regions and countries, and
+organisations, companies and documents often named in Norwegian public talk.
 
 Hand-made from the public lists; a word found here is a person only with evidence (next to
 another part of the same person's name, or tagged PER by the NER in that very text).
@@ -112,10 +113,21 @@ COUNTRIES: tuple[str, ...] = (
 )  # fmt: skip
 
 
+ORGANISATIONS: tuple[str, ...] = (
+    "Røde Kors", "Redd Barna", "Norsk Folkehjelp", "Kirkens Nødhjelp", "Flyktninghjelpen",
+    "Leger Uten Grenser", "Amnesty", "Caritas", "Unicef", "Unesco", "Nato", "Equinor",
+    "Statoil", "Yara", "Telenor", "Hydro", "Statkraft", "Orkla", "Nammo", "Posten", "Vinmonopolet",
+    "Widerøe", "Norwegian", "Schibsted", "Aftenposten", "Dagbladet", "Agderposten", "Pfizer",
+    "Moderna", "AstraZeneca", "BioNTech", "Janssen", "Google", "Microsoft", "Facebook", "Meta",
+    "Amazon", "Tesla", "Excel", "Grunnloven", "Grunnlova", "Stortinget", "Storting",
+    "Kommunerevisjonen", "Fylkesmannen", "Statsforvalteren",
+)  # fmt: skip
+
+
 def place_words() -> frozenset[str]:
     """Every capitalised word and hyphenated whole of the names above, as written."""
     out: set[str] = set()
-    for name in (*MUNICIPALITIES, *COUNTIES_AND_REGIONS, *COUNTRIES):
+    for name in (*MUNICIPALITIES, *COUNTIES_AND_REGIONS, *COUNTRIES, *ORGANISATIONS):
         for word in name.split():
             if word[:1].isupper():
                 out.add(word)

@@ -94,6 +94,7 @@ _ENGLISH_SMALL = frozenset(
         "international",
     ]
 )
+_PLACE_PREPOSITIONS = frozenset({"i", "på", "I", "På"})
 _LIST_WORDS = frozenset({"og", "og/eller", "eller", "samt", "and"})
 _POSSESSIVE = ("'s", "’s", "s", "'", "’")
 _NOT_NAME_WORDS = frozenset(
@@ -112,6 +113,14 @@ _NOT_NAME_WORDS = frozenset(
         "Regjeringen",
         "Kommunen",
         "Presidenten",
+        # Nynorsk and short party names the role module does not know
+        "Høgre",
+        "Raudt",
+        "Venstre",
+        "Arbeidarpartiet",
+        "Framstegspartiet",
+        "Kristeleg",
+        "Miljøpartiet",
     ]
 )
 
@@ -184,6 +193,12 @@ def _lexicon() -> frozenset[str]:
     except (OSError, ValueError, AttributeError):
         pass  # no pipeline in this build: the lists above still apply
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _noun_forms() -> frozenset[str]:
+    """Noun forms of the lexicon that are no stop words (heads of ordinary compounds)."""
+    return _lexicon() - _stop_words() - ORDINARY_NAME_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -330,6 +345,7 @@ class Pseudonymiser:
         self._lower_words: set[str] = set()
         self._cap_words: set[str] = set()
         self._common: dict[str, int] = {}  # lower-case words written apart from any name
+        self._after_place: set[str] = set()  # words written after "i" or "på": "på Eikefjord"
         self._ner: dict[str, set[str]] = {}  # text -> folded tokens of its PER entities
         self._add_participants(participants)
         docs = [d if isinstance(d, ScopedText) else ScopedText(d) for d in corpus]
@@ -344,8 +360,10 @@ class Pseudonymiser:
     def _count_words(self, text: str) -> None:
         toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         keys = self._participant_keys
-        for i, (_s, _e, word) in enumerate(toks):
+        for i, (start, _e, word) in enumerate(toks):
             (self._lower_words if word[:1].islower() else self._cap_words).add(word.casefold())
+            if i and toks[i - 1][2] in _PLACE_PREPOSITIONS and text[toks[i - 1][1] : start] == " ":
+                self._after_place.add(fold(word))
             if not word[:1].islower():
                 continue
             near = (i and fold(toks[i - 1][2]) in keys) or (
@@ -419,7 +437,24 @@ class Pseudonymiser:
                 return []
             if fold(word) not in self._participant_keys and self._ordinary(toks[0]):
                 return []  # "Plan", "By": an everyday word the tagger took for a name
+            if not known and self._compound_noun(toks[0]):
+                return []  # "Prosjektetableringsstøtte", "Havpanelet": an ordinary compound
+            if not known and fold(word) in self._after_place:
+                return []  # "på Eikefjord", "i Sunndalsøra": a place the lists do not hold
         return [t for t in toks if t.casefold() not in _stop_words() or t.casefold() in _given()]
+
+    def _compound_noun(self, word: str) -> bool:
+        """A long compound whose head is an everyday noun of six letters or more that is no
+        usual ending of a surname: "Forsvarsmateriell" (not "Lysbakken", "Salvesen")."""
+        w = _written(word)
+        if len(w) < 12 or w.endswith(("sen", "son", "sson")):
+            return False  # surnames are seldom longer ("Skjævesland", "Haltbrekken")
+        nouns = _noun_forms()
+        for i in range(3, len(w) - 5):
+            head = w[i:]
+            if head in nouns and not {head, head[:-1], head[:-2]} & ORDINARY_NAME_WORDS:
+                return True
+        return False
 
     # -- building ----------------------------------------------------------------------------
     def _next_label(self, role: str, case: str | None) -> str:

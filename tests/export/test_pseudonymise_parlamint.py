@@ -24,7 +24,7 @@ Jens Christian Hauge; Hersch Lauterpacht; Raphael Lemkin; Trump; Solberg; Jonas 
 Guterres; Gro Harlem Brundtland; Silje Hjemdal; Terje Halleland; Himanshu Gulati;
 Geir Pollestad; Kjersti Hoff; Sofie Persdatter Sangnæs; Bård Hoksrud; Tone Wilhelmsen Trøen;
 Helge André Njåstad; Lars Rem; Knut Arild Hareide; Rauand Ismail; Sofie Marhaug;
-Birgit Oline Kjerstad
+Birgit Oline Kjerstad; Biden
 """
 
 

@@ -159,6 +159,29 @@ def test_places_are_no_people() -> None:
         assert ps.text(text, case="Hamar") == text
 
 
+def test_tagger_slips_are_no_people() -> None:
+    """Lone PER entities that are a place after "på"/"i", an everyday word, a long ordinary
+    compound or an organisation stay; a real name beside them goes."""
+    corpus = [
+        "Det skjer mye på Eikefjord eller i sentrum.",
+        "Leder for Plan er meg. Prosjektetableringsstøtte er viktig.",
+        "Røde Kors og Yara hjelper, sa Zelda Brekkestø.",
+        "Vi må tore å tenke nytt.",
+    ]
+    tagged = [["Eikefjord"], ["Plan", "Prosjektetableringsstøtte"], ["Røde Kors", "Yara",
+              "Zelda Brekkestø"], []]  # fmt: skip
+
+    def finder(texts):  # type: ignore[no-untyped-def]
+        return tagged
+
+    people = [*PEOPLE, ParticipantRef(9, "Tore Ås", "Tore Ås", "politician", "Hamar", transcript=3)]
+    ps = Pseudonymiser(people, corpus, entities=finder, ner_texts=corpus)
+    out = [ps.text(t, transcript=3, case="Hamar") for t in corpus]
+    assert out[:2] == corpus[:2]
+    assert out[2] == "Røde Kors og Yara hjelper, sa [Person 1]."
+    assert out[3] == corpus[3]  # "tore" (dare) in lower case is no Tore
+
+
 def test_genitives_are_replaced() -> None:
     ps = _ps("Olavs plan og Eikelands brev kom.")
     out = ps.text("Olavs plan og Eikelands brev kom.", transcript=1, case="Arendal")
