@@ -195,3 +195,14 @@ def test_name_split_over_a_line_break() -> None:
     ps = _ps()
     out = ps.text("Jeg snakket med Ragnhild\nEikeland om det.", transcript=1, case="Arendal")
     assert out == "Jeg snakket med [Politiker 1, Arendal] om det."
+
+
+def test_genitive_of_a_public_figure() -> None:
+    text = "Det var Støres og Erna Solbergs politikk, og Solbergs folk var enige."
+    ps = _ps(text)
+    out = ps.text(text, transcript=1, case="Arendal")
+    assert "Støre" not in out and "Solberg" not in out and "Erna" not in out, out
+    assert re.fullmatch(
+        r"Det var \[Person (\d+)\]s og \[Person (\d+)\]s politikk, og \[Person \2\]s folk var enige\.",
+        out,
+    ), out
