@@ -652,7 +652,7 @@ class Pseudonymiser:
                 if _suspended(text, toks[j][1]):
                     break
                 between = text[toks[j - 1][1] : toks[j][0]]
-                if between not in (" ", "\u00a0") or not _capitalised(nxt) or len(nxt) < 2:
+                if not _joinable(between) or not _capitalised(nxt) or len(nxt) < 2:
                     break
                 if nxt.casefold() in stops and nxt.casefold() not in _given():
                     break

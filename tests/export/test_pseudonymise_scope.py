@@ -195,6 +195,10 @@ def test_name_split_over_a_line_break() -> None:
     ps = _ps()
     out = ps.text("Jeg snakket med Ragnhild\nEikeland om det.", transcript=1, case="Arendal")
     assert out == "Jeg snakket med [Politiker 1, Arendal] om det."
+    text = "Vi ringte Jon Arild\nHomme, og Homme svarte."
+    ps = _ps(text)
+    out = ps.text(text, transcript=1, case="Arendal")
+    assert re.fullmatch(r"Vi ringte \[Person (\d+)\], og \[Person \1\] svarte\.", out), out
 
 
 def test_genitive_of_a_public_figure() -> None:
