@@ -153,6 +153,17 @@ def load_dims(session: Session) -> SegmentDims:
     )
 
 
+INTERVIEWER = "interviewer"
+
+
+def informant_mask(dims: SegmentDims) -> np.ndarray:
+    """Per segment position: True for informant turns (every speaker but the interviewer;
+    a segment without a speaker counts as an informant's). The counting unit of the synthesis."""
+    if INTERVIEWER not in dims.roles:
+        return np.ones(dims.size, dtype=bool)
+    return dims.role_idx != dims.roles.index(INTERVIEWER)
+
+
 def code_relations(session: Session) -> dict[str, str | None]:
     return dict(session.execute(select(Code.id, Code.relation)).all())
 

@@ -13,6 +13,7 @@ from coder.cli.app import app, console, err_console, print_json, state
 from coder.errors import UsageError
 
 if TYPE_CHECKING:
+    from coder.analysis.contrast import Contrast
     from coder.analysis.summary import Summary
 
 # The synthesis service (numpy, exports) is imported inside each command, so that other
@@ -142,14 +143,20 @@ def contrast_cmd(
     level: str = typer.Option("question", "--level", help=_LEVEL_HELP),
     status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
-    as_json: bool = typer.Option(False, "--json", help="Rows and the note as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Rows, design and note as JSON."),
 ) -> None:
     """Compare two groups of municipalities (default: Hamar's sector model against the four
-    two-level municipalities) per relation and code.
+    two-level municipalities) per relation and code, with the interview as the unit.
 
-    share = coded segments / informant segments of the group; diff = share A - share B;
-    z = two-proportion z (pooled). Segments of one interview are clustered, so use z to rank
-    differences, not as a significance test.
+    share = mean over the group's interviews of (coded informant segments / informant segments);
+    int = interviews with the code, k of n; diff = share A - share B. p = two-sided permutation
+    test over whole transcripts: the group labels of the interviews are reassigned in all
+    C(n_a + n_b, n_a) ways (exactly up to 20,000 arrangements, else 9,999 seeded random ones);
+    the smallest p the design allows is printed below the table. p Holm = Holm's correction over
+    all rows. who = share of each group's informant segments spoken by the relation's role group
+    (politician, ceo_level, unit_leader): a possible confounder. Flags mark rows resting on one
+    interview or on fewer than 5 coded segments. JSON also holds the per-interview shares and the
+    segment counts with a segment-level z, which is descriptive, not a test.
     """
     from coder.services import synthesis
 
@@ -162,36 +169,57 @@ def contrast_cmd(
         coder=coder,
     )
     if as_json:
-        print_json(
-            {
-                "group_a": list(result.group_a),
-                "group_b": list(result.group_b),
-                "a_segments_total": result.a_base,
-                "b_segments_total": result.b_base,
-                "note": result.note,
-                "rows": [asdict(r) for r in result.rows],
-            }
-        )
+        print_json(_contrast_json(result))
         return
     a, b = "+".join(result.group_a), "+".join(result.group_b)
     table = Table(
-        "relation", "code", "label", f"{a} n", f"{a} share", f"{b} n", f"{b} share", "diff", "z",
-        title=f"{a} ({result.a_base} segments) vs {b} ({result.b_base} segments)",
+        "relation", "code", "label", f"{a} share (int)", f"{b} share (int)", "diff", "p",
+        "p Holm", "who A/B", "flags",
+        title=f"{a} ({_n(result.a_interviews, 'interview')}, {result.a_base} informant segments)"
+        f" vs {b} ({_n(result.b_interviews, 'interview')}, {result.b_base} informant segments)",
     )  # fmt: skip
     for r in result.rows:
+        who = (
+            f"{r.a_role_share:.0%}/{r.b_role_share:.0%}"
+            if r.a_role_share is not None and r.b_role_share is not None
+            else ""
+        )
         table.add_row(
             r.relation,
             r.code_id,
             r.label,
-            str(r.a_segments),
-            f"{r.a_share:.1%}",
-            str(r.b_segments),
-            f"{r.b_share:.1%}",
+            f"{r.a_share:.1%} ({r.a_transcripts}/{result.a_interviews})",
+            f"{r.b_share:.1%} ({r.b_transcripts}/{result.b_interviews})",
             f"{r.difference:+.1%}",
-            f"{r.z:+.2f}",
+            f"{r.p:.3f}",
+            f"{r.p_holm:.3f}",
+            who,
+            ", ".join(r.flags),
         )
     console.print(table)
+    console.print(f"[dim]{result.design.describe()}[/]", highlight=False)
     console.print(f"[dim]{result.note}[/]", highlight=False)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _contrast_json(result: Contrast) -> dict[str, object]:
+    d = result.design
+    return {
+        "group_a": list(result.group_a),
+        "group_b": list(result.group_b),
+        "a_segments_total": result.a_base,
+        "b_segments_total": result.b_base,
+        "a_interviews": result.a_interviews,
+        "b_interviews": result.b_interviews,
+        "a_roles": result.a_roles,
+        "b_roles": result.b_roles,
+        "permutation": {**asdict(d), "description": d.describe()},
+        "note": result.note,
+        "rows": [asdict(r) for r in result.rows],
+    }
 
 
 @app.command("cooccur")

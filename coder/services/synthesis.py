@@ -79,6 +79,10 @@ def contrast(
     coder: str | None = None,
 ) -> Contrast:
     """Group A against group B (default: the two-level municipalities present in the project)."""
+    with store.session() as s:
+        repo = TranscriptRepo(s)
+        for name in (*group_a, *(group_b or ())):
+            repo.get_case(name)  # NotFoundError naming the known municipalities, as in quotes
     cb = project_codebook(store)
     facts = _facts(store, status, coder)
     if group_b is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coder.cli import main
-from coder.errors import EXIT_CONFLICT, EXIT_USAGE
+from coder.errors import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_USAGE
 from coder.services.project import open_store
 from tests.analysis.analysis_project import build_project
 
@@ -47,7 +47,12 @@ def test_table_contrast_cooccur_terms(db: str, capsys) -> None:  # type: ignore[
     assert "Samspill med politikerne" in capsys.readouterr().out
     assert run(db, "contrast", "--group-a", "Hamar", "--group-b", "Flora,Arendal", "--json") == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["a_segments_total"] == 3 and "clustered" in data["note"]
+    assert data["a_segments_total"] == 3 and "interview" in data["note"]
+    assert data["permutation"]["arrangements"] == 3 and data["permutation"]["exact"] is True
+    assert {"p", "p_holm", "a_interview_shares", "segment_z", "flags"} <= set(data["rows"][0])
+    assert run(db, "contrast", "--group-a", "Hamar", "--group-b", "Flora,Arendal") == 0
+    table = " ".join(capsys.readouterr().out.split())
+    assert "smallest possible p = 0.3333" in table and "Holm" in table
     assert run(db, "cooccur", "-k", "1", "--json") == 0
     pairs = json.loads(capsys.readouterr().out)
     assert {k: pairs[1][k] for k in ("a", "b")} == {"a": "C13", "b": "C14"}
@@ -58,6 +63,15 @@ def test_table_contrast_cooccur_terms(db: str, capsys) -> None:  # type: ignore[
     assert "rekruttering" in terms and not {"per", "berg", "karis", "ola"} & terms
     assert run(db, "terms", "--help") == 0
     assert "Fightin' Words" in capsys.readouterr().out
+
+
+def test_unknown_case_exits_5_in_contrast_as_in_quotes(db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(db, "contrast", "--group-b", "Nowhere") == EXIT_NOT_FOUND
+    err = capsys.readouterr().err
+    assert "unknown case 'Nowhere'" in err and "Traceback" not in err
+    assert run(db, "contrast", "--group-a", "Nowhere") == EXIT_NOT_FOUND
+    assert run(db, "quotes", "--case", "Nowhere") == EXIT_NOT_FOUND
+    assert "unknown case 'Nowhere'" in capsys.readouterr().err
 
 
 def test_quotes_and_report_files(db: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
