@@ -15,6 +15,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from coder.analysis.facts import NO_RELATION
+from coder.analysis.terms import SegmentText
 from coder.codebook.model import Codebook
 from coder.domain import CodingStatus
 from coder.store.models import Case, Code, Coding, Participant, Segment, Transcript
@@ -262,33 +263,39 @@ def _texts(session: Session, transcript_ids: set[int]) -> dict[int, str]:
     return out
 
 
-def segment_texts(
+def relation_segments(
     session: Session,
     codebook: Codebook,
     *,
     statuses: Iterable[CodingStatus],
     coder: str | None = None,
-) -> dict[str, list[str]]:
-    """Texts of informant segments per effective relation (each segment once per relation)."""
+) -> list[SegmentText]:
+    """Informant segments per effective relation (each segment once per relation), with the
+    transcript, municipality and speaker they come from, in document order."""
     current = select(Transcript.id).where(Transcript.retired_at.is_(None))
     seg_rel = segment_relations_select().subquery()
     eff_rel = relation_expr(seg_rel.c.relation)
     q = (
-        select(eff_rel, Segment.transcript_id, Segment.start_offset, Segment.end_offset)
+        select(
+            eff_rel, Segment.id, Segment.transcript_id, Segment.start_offset, Segment.end_offset,
+            Segment.participant_id, Case.name,
+        )
         .distinct()
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Code, Code.id == Coding.code_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .outerjoin(Case, Case.id == Transcript.case_id)
         .outerjoin(Participant, Participant.id == Segment.participant_id)
         .outerjoin(seg_rel, seg_rel.c.segment_id == Segment.id)
         .where(Coding.status.in_([s.value for s in statuses]))
         .where(Segment.transcript_id.in_(current))
         .where((Participant.role_group.is_(None)) | (Participant.role_group != "interviewer"))
-    )
+    )  # fmt: skip
     if coder is not None:
         q = q.where(Coding.coder == coder)
-    rows = session.execute(q).all()
-    texts = _texts(session, {r[1] for r in rows})
-    out: dict[str, list[str]] = {}
-    for rel, tid, start, end in rows:
-        out.setdefault(rel, []).append(texts[tid][start:end])
-    return out
+    rows = sorted(session.execute(q).all(), key=lambda r: (r[2], r[3], r[1], r[0]))
+    texts = _texts(session, {r[2] for r in rows})
+    return [
+        SegmentText(rel, seg_id, tid, case_name, pid, texts[tid][start:end])
+        for rel, seg_id, tid, start, end, pid, case_name in rows
+    ]

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -20,9 +21,18 @@ from coder.analysis.contrast import contrast as _contrast
 from coder.analysis.cooccur import CoPair
 from coder.analysis.cooccur import cooccurrence as _cooccurrence
 from coder.analysis.facts import RELATION_KEYS, statuses_for
-from coder.analysis.quotes import Quote, segment_texts, select_quotes
+from coder.analysis.quotes import Quote, relation_segments, select_quotes
 from coder.analysis.summary import Summary, summarise
-from coder.analysis.terms import DEFAULT_PRIOR, Analyzer, TermScore, distinctive_terms
+from coder.analysis.terms import (
+    DEFAULT_PRIOR,
+    DEFAULT_RUNS,
+    DEFAULT_SEED,
+    SHUFFLES,
+    Analyzer,
+    TermScore,
+    TermsResult,
+)
+from coder.analysis.terms import term_analysis as term_analysis_core
 from coder.codebook.model import Codebook
 from coder.domain import RoleGroup
 from coder.errors import ConflictError, UsageError
@@ -116,7 +126,7 @@ def cooccurrence(
     )
 
 
-def terms(
+def term_analysis(
     store: Store,
     *,
     relation: str | None = None,
@@ -126,32 +136,49 @@ def terms(
     analyzer: Analyzer | None = None,
     prior_scale: float | None = DEFAULT_PRIOR,
     pseudonymiser: Pseudonymiser | None = None,
-) -> dict[str, list[TermScore]]:
-    """Distinctive terms of each relation against the other two (see coder.analysis.terms)."""
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
+    shuffle: str = "segments",
+    min_interviews: int = 1,
+) -> TermsResult:
+    """Distinctive terms of each relation against the other two, with the shuffle threshold and
+    where each term comes from (see coder.analysis.terms)."""
     _check_relation(relation)
+    if shuffle not in SHUFFLES:
+        raise UsageError(f"shuffle must be one of {', '.join(SHUFFLES)}, not {shuffle!r}")
+    if runs < 0 or min_interviews < 1:
+        raise UsageError("runs must be 0 or more and min-interviews 1 or more")
     cb = project_codebook(store)
     with store.session() as s:
-        texts = segment_texts(s, cb, statuses=statuses_for(status), coder=coder)
-    groups = {r: texts.get(r, []) for r in RELATIONS}
+        segments = relation_segments(s, cb, statuses=statuses_for(status), coder=coder)
+    segments = [x for x in segments if x.relation in RELATIONS]
     drop: set[str] = set()
     if pseudonymiser is not None:
         drop = {
-            w
-            for ts in groups.values()
-            for t in ts
-            for w in t.split()
+            w.strip(".,;:!?«»\"'()")
+            for x in segments
+            for w in x.text.split()
             if w[:1].isupper() and pseudonymiser.is_name(w.strip(".,;:!?«»\"'()"))
         }
-        drop = {w.strip(".,;:!?«»\"'()") for w in drop}
-    result = distinctive_terms(
-        groups, analyzer=analyzer, top=top, prior_scale=prior_scale, drop=drop
-    )
+    result = term_analysis_core(
+        segments, RELATIONS, analyzer=analyzer, top=top, prior_scale=prior_scale, drop=drop,
+        runs=runs, seed=seed, shuffle=shuffle, min_interviews=min_interviews,
+    )  # fmt: skip
+    words = result.terms
     if pseudonymiser is not None:
-        result = {
+        words = {
             g: [t for t in items if not any(pseudonymiser.is_name(w) for w in t.term.split())]
-            for g, items in result.items()
+            for g, items in words.items()
         }
-    return {relation: result.get(relation, [])} if relation else result
+    if relation:
+        words = {relation: words.get(relation, [])}
+    return replace(result, terms=words)
+
+
+def terms(store: Store, **kwargs: Any) -> dict[str, list[TermScore]]:
+    """`term_analysis(store, **kwargs).terms`: the terms per relation, without the shuffle's
+    description."""
+    return term_analysis(store, **kwargs).terms
 
 
 def quotes(

@@ -57,12 +57,21 @@ def test_table_contrast_cooccur_terms(db: str, capsys) -> None:  # type: ignore[
     pairs = json.loads(capsys.readouterr().out)
     assert {k: pairs[1][k] for k in ("a", "b")} == {"a": "C13", "b": "C14"}
     assert run(db, "terms", "--simple", "--relation", "units", "--top", "3", "--json") == 0
-    assert list(json.loads(capsys.readouterr().out)) == ["units"]
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["units", "_meta"]
+    assert data["_meta"]["null"]["runs"] == 200 and data["_meta"]["segments"]["units"] == 2
+    assert {"interviews", "speakers", "concentrated", "clears"} <= set(data["units"][0])
     assert run(db, "terms", "--simple", "--top", "50", "--pseudonymise", "--json") == 0
-    terms = {t["term"] for items in json.loads(capsys.readouterr().out).values() for t in items}
+    data = json.loads(capsys.readouterr().out)
+    terms = {t["term"] for rel, items in data.items() if rel != "_meta" for t in items}
     assert "rekruttering" in terms and not {"per", "berg", "karis", "ola"} & terms
     assert run(db, "terms", "--help") == 0
-    assert "Fightin' Words" in capsys.readouterr().out
+    helptext = " ".join(capsys.readouterr().out.split())
+    assert "Fightin' Words" in helptext and "|z| > 2" not in helptext
+    assert run(db, "terms", "--simple", "--runs", "20", "--min-interviews", "1") == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "threshold z >" in out and "20 runs, seed 22" in out
+    assert run(db, "terms", "--simple", "--shuffle", "sideways") == EXIT_USAGE
 
 
 def test_unknown_case_exits_5_in_contrast_as_in_quotes(db: str, capsys) -> None:  # type: ignore[no-untyped-def]
