@@ -25,6 +25,17 @@ _STATUS_HELP = "accepted: accepted codings; all: accepted and suggested (never r
 _LEVEL_HELP = "Roll codes up to section, question or item level."
 
 
+_FORMAT_HELP = "table or json."
+_JSON_ALIAS = typer.Option(False, "--json", hidden=True, help="The same as --format json.")
+
+
+def _format(fmt: str, as_json: bool, allowed: tuple[str, ...] = ("table", "json")) -> str:
+    """The output format: --format, with the older --json kept as an alias of --format json."""
+    if fmt not in allowed:
+        raise UsageError(f"unknown format {fmt!r} ({', '.join(allowed[:-1])} or {allowed[-1]})")
+    return "json" if as_json else fmt
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -109,6 +120,7 @@ def summary_cmd(
     status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or md."),
+    as_json: bool = _JSON_ALIAS,
 ) -> None:
     """What the interviews say per relation: coded segments, codings, transcripts,
     municipalities and speakers behind each code.
@@ -119,8 +131,7 @@ def summary_cmd(
     """
     from coder.services import synthesis
 
-    if fmt not in ("table", "json", "md"):
-        raise UsageError(f"unknown format {fmt!r} (table, json or md)")
+    fmt = _format(fmt, as_json, ("table", "json", "md"))
     result = synthesis.summary(state(ctx).store(), level=level, by=by, status=status, coder=coder)
     if fmt == "json":
         print_json(result.to_json())
@@ -143,7 +154,8 @@ def contrast_cmd(
     level: str = typer.Option("question", "--level", help=_LEVEL_HELP),
     status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
-    as_json: bool = typer.Option(False, "--json", help="Rows, design and note as JSON."),
+    fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
+    as_json: bool = _JSON_ALIAS,
 ) -> None:
     """Compare two groups of municipalities (default: Hamar's sector model against the four
     two-level municipalities) per relation and code, with the interview as the unit.
@@ -160,6 +172,7 @@ def contrast_cmd(
     """
     from coder.services import synthesis
 
+    fmt = _format(fmt, as_json)
     result = synthesis.contrast(
         state(ctx).store(),
         _split(group_a),
@@ -168,7 +181,7 @@ def contrast_cmd(
         status=status,
         coder=coder,
     )
-    if as_json:
+    if fmt == "json":
         print_json(_contrast_json(result))
         return
     a, b = "+".join(result.group_a), "+".join(result.group_b)
@@ -234,7 +247,8 @@ def cooccur_cmd(
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
     min_count: int = typer.Option(1, "--min", help="Leave out pairs seen fewer times."),
     top: int = typer.Option(30, "--top", help="Show at most this many pairs."),
-    as_json: bool = typer.Option(False, "--json"),
+    fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
+    as_json: bool = _JSON_ALIAS,
 ) -> None:
     """Which codes occur together: in the same segment, or within +-k segments of a transcript.
 
@@ -243,6 +257,7 @@ def cooccur_cmd(
     """
     from coder.services import synthesis
 
+    fmt = _format(fmt, as_json)
     pairs = synthesis.cooccurrence(
         state(ctx).store(),
         level=level,
@@ -252,7 +267,7 @@ def cooccur_cmd(
         coder=coder,
         min_count=min_count,
     )[:top]
-    if as_json:
+    if fmt == "json":
         print_json([asdict(p) for p in pairs])
         return
     table = Table("code A", "code B", "count", "jaccard", "A segments", "B segments",
@@ -290,7 +305,8 @@ def terms_cmd(
     min_interviews: int = typer.Option(
         1, "--min-interviews", help="Leave out terms used in fewer interviews."
     ),
-    as_json: bool = typer.Option(False, "--json"),
+    fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
+    as_json: bool = _JSON_ALIAS,
 ) -> None:
     """Distinctive terms per relation: weighted log-odds with an informative Dirichlet prior
     (Monroe, Colaresi and Quinn 2008, "Fightin' Words").
@@ -311,6 +327,7 @@ def terms_cmd(
     from coder.analysis.terms import simple_analyzer
     from coder.services import synthesis
 
+    fmt = _format(fmt, as_json)
     store = state(ctx).store()
     result = synthesis.term_analysis(
         store,
@@ -327,7 +344,7 @@ def terms_cmd(
         min_interviews=min_interviews,
     )
     null = result.null
-    if as_json:
+    if fmt == "json":
         print_json(
             {
                 **{rel: [asdict(t) for t in items] for rel, items in result.terms.items()},

@@ -74,6 +74,21 @@ def test_table_contrast_cooccur_terms(db: str, capsys) -> None:  # type: ignore[
     assert run(db, "terms", "--simple", "--shuffle", "sideways") == EXIT_USAGE
 
 
+@pytest.mark.parametrize("command", [["contrast"], ["cooccur", "-k", "1"], ["terms", "--simple"]])
+def test_format_json_everywhere_and_json_a_hidden_alias(db: str, capsys, command) -> None:  # type: ignore[no-untyped-def]
+    assert run(db, *command, "--format", "json") == 0
+    via_format = json.loads(capsys.readouterr().out)
+    assert run(db, *command, "--json") == 0
+    assert json.loads(capsys.readouterr().out) == via_format
+    assert run(db, *command, "-f", "table") == 0
+    assert "{" not in capsys.readouterr().out.split("\n")[0]
+    assert run(db, *command, "--format", "xml") == EXIT_USAGE
+    assert "unknown format 'xml'" in capsys.readouterr().err
+    assert run(db, command[0], "--help") == 0
+    helptext = capsys.readouterr().out
+    assert "--format" in helptext and "--json" not in helptext
+
+
 def test_unknown_case_exits_5_in_contrast_as_in_quotes(db: str, capsys) -> None:  # type: ignore[no-untyped-def]
     assert run(db, "contrast", "--group-b", "Nowhere") == EXIT_NOT_FOUND
     err = capsys.readouterr().err
