@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coder.analysis.facts import CodingFacts, informant_mask
+from coder.analysis.facts import CodingFacts
 from coder.analysis.summary import RELATION_ORDER, code_order, grouped_positions
 from coder.codebook.model import Codebook
 from coder.errors import NotFoundError, UsageError
@@ -227,7 +227,7 @@ def contrast(
     ib = _case_indices(dims.cases, group_b)
     if set(ia.tolist()) & set(ib.tolist()):
         raise UsageError("the two groups share a municipality")
-    informant = informant_mask(dims)
+    informant = facts.unit_mask()
     in_a = np.isin(dims.case_idx, ia) & informant
     in_b = np.isin(dims.case_idx, ib) & informant
     a_base, b_base = int(in_a.sum()), int(in_b.sum())

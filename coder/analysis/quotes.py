@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from coder.analysis.facts import NO_RELATION
+from coder.analysis.facts import NO_RELATION, informant_clause
 from coder.analysis.terms import SegmentText
 from coder.codebook.model import Codebook
 from coder.domain import CodingStatus
@@ -152,7 +152,7 @@ def select_quotes(
     if role is not None:
         q = q.where(Participant.role_group == role)
     if not include_interviewer:
-        q = q.where((Participant.role_group.is_(None)) | (Participant.role_group != "interviewer"))
+        q = q.where(informant_clause(Participant.role_group))
     rows = session.execute(_ranked_in_sql(q, eff_rel, per_code=per_code, limit=limit)).all()
     texts = _texts(session, {r[9] for r in rows})
     order = {c.id: i for i, (c, _d) in enumerate(codebook.iter_tree())}
@@ -269,6 +269,7 @@ def relation_segments(
     *,
     statuses: Iterable[CodingStatus],
     coder: str | None = None,
+    include_interviewer: bool = False,
 ) -> list[SegmentText]:
     """Informant segments per effective relation (each segment once per relation), with the
     transcript, municipality and speaker they come from, in document order."""
@@ -289,8 +290,9 @@ def relation_segments(
         .outerjoin(seg_rel, seg_rel.c.segment_id == Segment.id)
         .where(Coding.status.in_([s.value for s in statuses]))
         .where(Segment.transcript_id.in_(current))
-        .where((Participant.role_group.is_(None)) | (Participant.role_group != "interviewer"))
     )  # fmt: skip
+    if not include_interviewer:
+        q = q.where(informant_clause(Participant.role_group))
     if coder is not None:
         q = q.where(Coding.coder == coder)
     rows = sorted(session.execute(q).all(), key=lambda r: (r[2], r[3], r[1], r[0]))

@@ -26,6 +26,7 @@ _LEVEL_HELP = "Roll codes up to section, question or item level."
 
 
 _FORMAT_HELP = "table or json."
+_UNIT_HELP = "Count interviewer turns too (default: informant segments only)."
 _JSON_ALIAS = typer.Option(False, "--json", hidden=True, help="The same as --format json.")
 
 
@@ -121,18 +122,26 @@ def summary_cmd(
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or md."),
     as_json: bool = _JSON_ALIAS,
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """What the interviews say per relation: coded segments, codings, transcripts,
     municipalities and speakers behind each code.
 
-    A coding counts for its code and for the question and section above it. Its relation is its
-    own, else its code's (C13 politicians, C14 ceo, C15 units), else "none". JSON has one key per
-    relation (politicians, ceo, units, none) and `_meta`.
+    Unit: informant segments (interviewer turns left out unless --include-interviewer); a
+    segment counts once per code, "codings" counts every coding (all coders pooled unless
+    --coder). A coding counts for the one code at --level it sits under (an item for its
+    question at question level, for its section at section level); a coding made directly on a
+    code above the level counts for that code. Its relation is its own, else its code's (C13
+    politicians, C14 ceo, C15 units), else the segment's accepted relation, else the speaker's
+    role-group default, else "none". JSON has one key per relation and `_meta`.
     """
     from coder.services import synthesis
 
     fmt = _format(fmt, as_json, ("table", "json", "md"))
-    result = synthesis.summary(state(ctx).store(), level=level, by=by, status=status, coder=coder)
+    result = synthesis.summary(
+        state(ctx).store(), level=level, by=by, status=status, coder=coder,
+        include_interviewer=include_interviewer,
+    )  # fmt: skip
     if fmt == "json":
         print_json(result.to_json())
     elif fmt == "md":
@@ -156,6 +165,7 @@ def contrast_cmd(
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
     fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
     as_json: bool = _JSON_ALIAS,
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """Compare two groups of municipalities (default: Hamar's sector model against the four
     two-level municipalities) per relation and code, with the interview as the unit.
@@ -180,6 +190,7 @@ def contrast_cmd(
         level=level,
         status=status,
         coder=coder,
+        include_interviewer=include_interviewer,
     )
     if fmt == "json":
         print_json(_contrast_json(result))
@@ -249,6 +260,7 @@ def cooccur_cmd(
     top: int = typer.Option(30, "--top", help="Show at most this many pairs."),
     fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
     as_json: bool = _JSON_ALIAS,
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """Which codes occur together: in the same segment, or within +-k segments of a transcript.
 
@@ -266,6 +278,7 @@ def cooccur_cmd(
         status=status,
         coder=coder,
         min_count=min_count,
+        include_interviewer=include_interviewer,
     )[:top]
     if fmt == "json":
         print_json([asdict(p) for p in pairs])
@@ -307,6 +320,7 @@ def terms_cmd(
     ),
     fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
     as_json: bool = _JSON_ALIAS,
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """Distinctive terms per relation: weighted log-odds with an informative Dirichlet prior
     (Monroe, Colaresi and Quinn 2008, "Fightin' Words").
@@ -342,6 +356,7 @@ def terms_cmd(
         seed=seed,
         shuffle=shuffle,
         min_interviews=min_interviews,
+        include_interviewer=include_interviewer,
     )
     null = result.null
     if fmt == "json":
@@ -403,6 +418,7 @@ def quotes_cmd(
     no_ner: bool = typer.Option(
         False, "--no-ner", help="Pseudonymise by participant lists and name rules only."
     ),
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """Export representative quotes (accepted first, then by score and readable length),
     grouped by relation and code, with municipality, role group, transcript and segment."""
@@ -419,7 +435,7 @@ def quotes_cmd(
 
         items = synthesis.quotes(
             store, relation=relation, code=code, case=case, role=role, status=status,
-            coder=coder, per_code=per_code, level=level,
+            coder=coder, per_code=per_code, level=level, include_interviewer=include_interviewer,
         )  # fmt: skip
         if pseudonymise:
             ps = synthesis.build_pseudonymiser(
@@ -433,6 +449,7 @@ def quotes_cmd(
             store, output, kind, relation=relation, code=code, case=case, role=role,
             status=status, coder=coder, per_code=per_code, level=level,
             pseudonymise=pseudonymise, key_path=key, force=force, use_ner=not no_ner,
+            include_interviewer=include_interviewer,
         )  # fmt: skip
     console.print(f"wrote {result.quotes} quotes to {result.path}", highlight=False)
     if result.key_path:
@@ -454,6 +471,7 @@ def report_cmd(
     quotes_per_code: int = typer.Option(3, "--quotes-per-code", help="Quotes per code."),
     top_terms: int = typer.Option(15, "--top-terms", help="Distinctive terms per relation."),
     no_ner: bool = typer.Option(False, "--no-ner", help="Pseudonymise without the NER."),
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """A Word report with one chapter per relation: summary table, chart of codes by
     municipality, distinctive terms, and quotes with attribution."""
@@ -463,7 +481,7 @@ def report_cmd(
         result = synthesis.export_report(
             state(ctx).store(), output, pseudonymise=pseudonymise, key_path=key, force=force,
             level=level, status=status, coder=coder, quotes_per_code=quotes_per_code,
-            top_terms=top_terms, use_ner=not no_ner,
+            top_terms=top_terms, use_ner=not no_ner, include_interviewer=include_interviewer,
         )  # fmt: skip
     console.print(f"wrote the report ({result.quotes} quotes) to {result.path}", highlight=False)
     if result.key_path:

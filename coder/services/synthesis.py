@@ -59,10 +59,14 @@ def _check_relation(relation: str | None) -> None:
         )
 
 
-def _facts(store: Store, status: str, coder: str | None) -> facts_mod.CodingFacts:
+def _facts(
+    store: Store, status: str, coder: str | None, include_interviewer: bool = False
+) -> facts_mod.CodingFacts:
     statuses = statuses_for(status)
     with store.session() as s:
-        return facts_mod.load_facts(s, statuses=statuses, coder=coder)
+        return facts_mod.load_facts(
+            s, statuses=statuses, coder=coder, include_interviewer=include_interviewer
+        )
 
 
 def summary(
@@ -73,10 +77,12 @@ def summary(
     status: str = "accepted",
     coder: str | None = None,
     codebook: Codebook | None = None,
+    include_interviewer: bool = False,
 ) -> Summary:
     """Relation x code cells at `level`, by relation only, or broken down by `case` or `role`."""
     cb = codebook or project_codebook(store)
-    return summarise(_facts(store, status, coder), cb, level=level, by=by, status=status)
+    facts = _facts(store, status, coder, include_interviewer)
+    return summarise(facts, cb, level=level, by=by, status=status)
 
 
 def contrast(
@@ -87,6 +93,7 @@ def contrast(
     level: str = "question",
     status: str = "accepted",
     coder: str | None = None,
+    include_interviewer: bool = False,
 ) -> Contrast:
     """Group A against group B (default: the two-level municipalities present in the project)."""
     with store.session() as s:
@@ -94,7 +101,7 @@ def contrast(
         for name in (*group_a, *(group_b or ())):
             repo.get_case(name)  # NotFoundError naming the known municipalities, as in quotes
     cb = project_codebook(store)
-    facts = _facts(store, status, coder)
+    facts = _facts(store, status, coder, include_interviewer)
     if group_b is None:
         known = {c.casefold() for c in facts.dims.cases}
         taken = {a.casefold() for a in group_a}
@@ -113,11 +120,12 @@ def cooccurrence(
     status: str = "accepted",
     coder: str | None = None,
     min_count: int = 1,
+    include_interviewer: bool = False,
 ) -> list[CoPair]:
     _check_relation(relation)
     cb = project_codebook(store)
     return _cooccurrence(
-        _facts(store, status, coder),
+        _facts(store, status, coder, include_interviewer),
         cb,
         level=level,
         window=window,
@@ -140,6 +148,7 @@ def term_analysis(
     seed: int = DEFAULT_SEED,
     shuffle: str = "segments",
     min_interviews: int = 1,
+    include_interviewer: bool = False,
 ) -> TermsResult:
     """Distinctive terms of each relation against the other two, with the shuffle threshold and
     where each term comes from (see coder.analysis.terms)."""
@@ -150,7 +159,10 @@ def term_analysis(
         raise UsageError("runs must be 0 or more and min-interviews 1 or more")
     cb = project_codebook(store)
     with store.session() as s:
-        segments = relation_segments(s, cb, statuses=statuses_for(status), coder=coder)
+        segments = relation_segments(
+            s, cb, statuses=statuses_for(status), coder=coder,
+            include_interviewer=include_interviewer,
+        )  # fmt: skip
     segments = [x for x in segments if x.relation in RELATIONS]
     drop: set[str] = set()
     if pseudonymiser is not None:
@@ -193,6 +205,7 @@ def quotes(
     per_code: int | None = None,
     limit: int | None = None,
     level: str | None = None,
+    include_interviewer: bool = False,
 ) -> list[Quote]:
     """Ranked quotes grouped by (relation, code); `level` groups codes by their roll-up."""
     _check_relation(relation)
@@ -216,6 +229,7 @@ def quotes(
             per_code=per_code,
             limit=limit,
             group_level=level,
+            include_interviewer=include_interviewer,
         )
 
 
@@ -321,6 +335,7 @@ def export_quotes(
     selected: Sequence[Quote] | None = None,
     entities: EntityFinder | None = None,
     use_ner: bool = True,
+    include_interviewer: bool = False,
 ) -> ExportResult:
     """Select (or take `selected`, e.g. a TUI basket), optionally pseudonymise, and write quotes."""
     from coder.export.quotes import write_quotes
@@ -339,6 +354,7 @@ def export_quotes(
             coder=coder,
             per_code=per_code,
             level=level,
+            include_interviewer=include_interviewer,
         )
     )
     ps = None
@@ -368,16 +384,20 @@ def export_report(
     entities: EntityFinder | None = None,
     use_ner: bool = True,
     title: str = "Stab og støtte: funn per relasjon",
+    include_interviewer: bool = False,
 ) -> ExportResult:
     """The Word report: per relation a summary table, a chart, distinctive terms and quotes."""
     from coder.export.report import Chapter, ReportData, write_report
 
     _check_key_path(output, key_path, pseudonymise, force)
     cb = project_codebook(store)
-    facts = _facts(store, status, coder)
+    facts = _facts(store, status, coder, include_interviewer)
     totals = summarise(facts, cb, level=level, by="relation", status=status)
     by_case = summarise(facts, cb, level=level, by="case", status=status)
-    picked = quotes(store, status=status, coder=coder, per_code=quotes_per_code, level=level)
+    picked = quotes(
+        store, status=status, coder=coder, per_code=quotes_per_code, level=level,
+        include_interviewer=include_interviewer,
+    )  # fmt: skip
     ps = None
     if pseudonymise:
         ps = build_pseudonymiser(
@@ -385,8 +405,9 @@ def export_report(
         )
         picked = [pseudonymise_quote(q, ps) for q in picked]
     words = terms(
-        store, top=top_terms, status=status, coder=coder, analyzer=analyzer, pseudonymiser=ps
-    )
+        store, top=top_terms, status=status, coder=coder, analyzer=analyzer, pseudonymiser=ps,
+        include_interviewer=include_interviewer,
+    )  # fmt: skip
     chapters = tuple(
         Chapter(
             relation=rel,
