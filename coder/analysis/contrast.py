@@ -66,10 +66,11 @@ class PermutationDesign:
     def describe(self) -> str:
         if self.arrangements <= 1:
             return "no permutation test: a group has no interview with informant segments"
+        total = str(self.arrangements) if self.arrangements < 10**9 else f"{self.arrangements:.3g}"
         how = (
-            f"exact over all {self.arrangements} arrangements"
+            f"exact over all {total} arrangements"
             if self.exact
-            else f"Monte Carlo, {self.draws} of {self.arrangements} arrangements, seed {self.seed}"
+            else f"Monte Carlo, {self.draws} of {total} arrangements, seed {self.seed}"
         )
         return (
             f"permutation of {self.a_interviews} + {self.b_interviews} interviews, {how}; "

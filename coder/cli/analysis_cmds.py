@@ -420,8 +420,9 @@ def quotes_cmd(
     ),
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
-    """Export representative quotes (accepted first, then by score and readable length),
-    grouped by relation and code, with municipality, role group, transcript and segment."""
+    """Export ranked quotes (accepted first, then by score, then readable length, then document
+    order; not a balanced sample), grouped by relation and code, with municipality, role group,
+    transcript and segment. Interviewer turns are left out unless --include-interviewer."""
     from coder.services import synthesis
 
     store = state(ctx).store()

@@ -89,6 +89,12 @@ def test_format_json_everywhere_and_json_a_hidden_alias(db: str, capsys, command
     assert "--format" in helptext and "--json" not in helptext
 
 
+def test_quotes_help_says_ranked_not_representative(db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(db, "quotes", "--help") == 0
+    helptext = " ".join(capsys.readouterr().out.split())
+    assert "ranked quotes" in helptext and "representative" not in helptext
+
+
 def test_unknown_case_exits_5_in_contrast_as_in_quotes(db: str, capsys) -> None:  # type: ignore[no-untyped-def]
     assert run(db, "contrast", "--group-b", "Nowhere") == EXIT_NOT_FOUND
     err = capsys.readouterr().err

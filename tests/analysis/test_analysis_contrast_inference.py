@@ -161,6 +161,8 @@ def test_permutation_p_matches_enumeration_and_monte_carlo() -> None:
     assert np.allclose(mc, p, atol=0.03)
     again, _ = permutation_p(shares, 3, exact_limit=10, draws=4000, seed=1)
     assert np.array_equal(again, mc)  # seeded: the same figures every run
+    _, large = permutation_p(rng.random((2, 400)), 40, draws=99)
+    assert "Monte Carlo, 99 of 1.97e+55 arrangements, seed 22" in large.describe()
     # Equal group sizes: the mirror arrangement always ties, so 2 / C(n, k) is the floor.
     _, even = permutation_p(shares[:, :6], 3)
     assert even.min_p == pytest.approx(2 / 20)
