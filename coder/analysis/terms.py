@@ -139,10 +139,15 @@ def spacy_analyzer(nlp: Any, *, noun_chunks: bool = True, batch_size: int = 64) 
                 except (NotImplementedError, ValueError):
                     chunks = []
                 for chunk in chunks:
+                    # Proper nouns stay out of chunks: lower-cased there, a person's name
+                    # would no longer be recognised (they are terms of their own above).
                     words = [
                         (t.lemma_ or t.text).lower()
                         for t in chunk
-                        if not t.is_punct and not t.is_stop and t.pos_ in KEEP_POS
+                        if not t.is_punct
+                        and not t.is_stop
+                        and t.pos_ in KEEP_POS
+                        and t.pos_ != "PROPN"
                     ]
                     if len(words) > 1:
                         terms.append(" ".join(words))
