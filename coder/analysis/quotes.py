@@ -1,4 +1,4 @@
-"""Representative quotes per (relation, code): which codings to show, and in what order.
+"""Ranked quotes per (relation, code): which codings to show, and in what order.
 
 Ranking: accepted codings first; then by score (a hand-made coding without a score counts as
 sure, 1.0); then by how close the quote's length is to a readable range (80-600 characters);
@@ -51,12 +51,14 @@ class Quote:
     group_label: str = ""
 
     def attribution(self) -> str:
-        """Municipality, role group, transcript and segment: where the quote comes from."""
+        """Municipality, role group, transcript and segment: where the quote comes from (the
+        segment's position in the transcript, and its id, which `code` and `accept` take)."""
         speaker = self.speaker_label or "ukjent taler"
         role = self.role_group or "unknown"
         return (
             f"{self.case or 'ukjent kommune'}, {speaker} ({role}), "
-            f"{self.transcript_title} [{self.source_name}], segment {self.ordinal}"
+            f"{self.transcript_title} [{self.source_name}], segment {self.ordinal} "
+            f"(id {self.segment_id})"
         )
 
 

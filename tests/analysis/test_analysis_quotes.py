@@ -40,6 +40,8 @@ def test_attribution_names_place_role_transcript_segment(project_store) -> None:
     line = q.attribution()
     assert q.case in line and q.role_group in line and q.transcript_title in line
     assert f"segment {q.ordinal}" in line
+    # The id `coder code` and `coder accept` take, beside the position in the transcript.
+    assert f"segment {q.ordinal} (id {q.segment_id})" in line
 
 
 def test_length_penalty() -> None:
