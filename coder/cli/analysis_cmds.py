@@ -419,10 +419,18 @@ def quotes_cmd(
         False, "--no-ner", help="Pseudonymise by participant lists and name rules only."
     ),
     include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
+    balance: bool = typer.Option(
+        True, "--balance/--no-balance", help="Spread quotes over municipalities, interviews, speakers."
+    ),
 ) -> None:
-    """Export ranked quotes (accepted first, then by score, then readable length, then document
-    order; not a balanced sample), grouped by relation and code, with municipality, role group,
-    transcript and segment. Interviewer turns are left out unless --include-interviewer."""
+    """Export ranked quotes grouped by relation and code, with municipality, role group,
+    transcript, segment position and segment id.
+
+    Ranking: accepted first, then by score (hand-made codings count as 1.0), then readable length
+    (80-600 characters), then document order. Balance (default): within each code every
+    municipality gives its best quote before any gives a second, within a municipality every
+    interview, within an interview every speaker; --no-balance keeps the plain ranking.
+    Interviewer turns are left out unless --include-interviewer."""
     from coder.services import synthesis
 
     store = state(ctx).store()
@@ -437,6 +445,7 @@ def quotes_cmd(
         items = synthesis.quotes(
             store, relation=relation, code=code, case=case, role=role, status=status,
             coder=coder, per_code=per_code, level=level, include_interviewer=include_interviewer,
+            balance=balance,
         )  # fmt: skip
         if pseudonymise:
             ps = synthesis.build_pseudonymiser(
@@ -450,7 +459,7 @@ def quotes_cmd(
             store, output, kind, relation=relation, code=code, case=case, role=role,
             status=status, coder=coder, per_code=per_code, level=level,
             pseudonymise=pseudonymise, key_path=key, force=force, use_ner=not no_ner,
-            include_interviewer=include_interviewer,
+            include_interviewer=include_interviewer, balance=balance,
         )  # fmt: skip
     console.print(f"wrote {result.quotes} quotes to {result.path}", highlight=False)
     if result.key_path:

@@ -206,6 +206,7 @@ def quotes(
     limit: int | None = None,
     level: str | None = None,
     include_interviewer: bool = False,
+    balance: bool = True,
 ) -> list[Quote]:
     """Ranked quotes grouped by (relation, code); `level` groups codes by their roll-up."""
     _check_relation(relation)
@@ -230,6 +231,7 @@ def quotes(
             limit=limit,
             group_level=level,
             include_interviewer=include_interviewer,
+            balance=balance,
         )
 
 
@@ -336,6 +338,7 @@ def export_quotes(
     entities: EntityFinder | None = None,
     use_ner: bool = True,
     include_interviewer: bool = False,
+    balance: bool = True,
 ) -> ExportResult:
     """Select (or take `selected`, e.g. a TUI basket), optionally pseudonymise, and write quotes."""
     from coder.export.quotes import write_quotes
@@ -355,6 +358,7 @@ def export_quotes(
             per_code=per_code,
             level=level,
             include_interviewer=include_interviewer,
+            balance=balance,
         )
     )
     ps = None

@@ -93,6 +93,9 @@ def test_quotes_help_says_ranked_not_representative(db: str, capsys) -> None:  #
     assert run(db, "quotes", "--help") == 0
     helptext = " ".join(capsys.readouterr().out.split())
     assert "ranked quotes" in helptext and "representative" not in helptext
+    assert "--no-balance" in helptext
+    assert run(db, "quotes", "--relation", "units", "--no-balance") == 0
+    assert "(id " in capsys.readouterr().out
 
 
 def test_unknown_case_exits_5_in_contrast_as_in_quotes(db: str, capsys) -> None:  # type: ignore[no-untyped-def]
