@@ -129,7 +129,10 @@ def memo_cmd(
 
 @app.command("undo")
 def undo_cmd(ctx: typer.Context) -> None:
-    """Undo your last coding action (the history is kept in the database)."""
+    """Undo your own last coding action (your history only, kept in the database).
+
+    Refused (exit 6) when a row it would change has been changed since by someone else.
+    """
     st = state(ctx)
     kind = coding.undo(st.store(), st.coder)
     console.print(f"undid {kind}" if kind else "nothing to undo")
@@ -137,7 +140,10 @@ def undo_cmd(ctx: typer.Context) -> None:
 
 @app.command("redo")
 def redo_cmd(ctx: typer.Context) -> None:
-    """Redo the action you undid last."""
+    """Redo your own action that you undid last (your history only).
+
+    Refused (exit 6) when a row it would write has been changed since by someone else.
+    """
     st = state(ctx)
     kind = coding.redo(st.store(), st.coder)
     console.print(f"redid {kind}" if kind else "nothing to redo")

@@ -414,8 +414,9 @@ def delete_memo(store: Store, memo_id: int, author: str) -> None:
 def _apply(s: Session, changes: list[dict[str, Any]], which: str) -> None:
     # Undo restores in reverse order (children before parents are deleted), redo in order.
     ordered = reversed(changes) if which == "before" else changes
+    other = "after" if which == "before" else "before"
     for ch in ordered:
-        restore(s, _MODELS[ch["model"]], ch["id"], ch[which])
+        restore(s, _MODELS[ch["model"]], ch["id"], ch[which], expected=ch[other])
 
 
 def _step(store: Store, coder: str, *, backwards: bool) -> str | None:
@@ -436,7 +437,12 @@ def _step(store: Store, coder: str, *, backwards: bool) -> str | None:
         )
         if action is None:
             return None
-        _apply(s, action.payload["changes"], "before" if backwards else "after")
+        try:
+            _apply(s, action.payload["changes"], "before" if backwards else "after")
+        except (StaleDataError, IntegrityError) as exc:
+            raise ConflictError(
+                "another session changed these codings meanwhile; reload and try again"
+            ) from exc
         action.undone = backwards
         return action.kind
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, select
@@ -29,9 +29,42 @@ def snapshot(row: Any) -> dict[str, Any]:
     return out
 
 
-def restore(session: Session, model: type, row_id: Any, state: dict[str, Any] | None) -> None:
-    """Put a row back to `state` (None = the row must not exist)."""
+def _comparable(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A snapshot with its times in one form (backends read time zones back differently)."""
+    if state is None:
+        return None
+    out = dict(state)
+    for key, value in state.items():
+        if key.endswith("_at") and isinstance(value, str):
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+            out[key] = moment.isoformat()
+    return out
+
+
+def restore(
+    session: Session,
+    model: type,
+    row_id: Any,
+    state: dict[str, Any] | None,
+    *,
+    expected: dict[str, Any] | None,
+) -> None:
+    """Put a row back to `state` (None = the row must not exist), if it is still `expected`.
+
+    `expected` is the state the history says the row is in now. Anything else (a row that
+    another coder or session changed, or that took this id) is not this action's to overwrite:
+    the step is refused and nothing is written.
+    """
     row = session.get(model, row_id)
+    current = snapshot(row) if row is not None else None
+    if _comparable(current) != _comparable(expected):
+        what = model.__tablename__.rstrip("s")
+        raise ConflictError(
+            f"{what} {row_id} has changed since that action (another coder or session); "
+            "nothing was undone or redone"
+        )
     if state is None:
         if row is not None:
             session.delete(row)

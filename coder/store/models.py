@@ -34,6 +34,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Rows that undo deletes and redo re-inserts under their old id: SQLite must never hand such an
+# id to another insert (migration 0003). PostgreSQL sequences never reuse ids anyway.
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
@@ -195,6 +200,7 @@ class Coding(Base):
         Index("ix_codings_coder_status", "coder", "status"),
         Index("ix_codings_segment", "segment_id"),
         Index("ix_codings_summary", "status", "code_id", "relation", "segment_id", "coder"),
+        NEVER_REUSE_IDS,
     )
 
 
@@ -219,6 +225,8 @@ class Memo(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
+    __table_args__ = (NEVER_REUSE_IDS,)
+
 
 class Action(Base):
     """One coding action in a coder's undo/redo history, with the states before and after."""
@@ -233,7 +241,7 @@ class Action(Base):
     discarded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    __table_args__ = (Index("ix_actions_coder", "coder", "id"),)
+    __table_args__ = (Index("ix_actions_coder", "coder", "id"), NEVER_REUSE_IDS)
 
 
 class Setting(Base):

@@ -162,6 +162,7 @@ def _autocode_available() -> bool:
 def test_autocode_survives_sigkill(
     tmp_path: Path, cli_env: dict[str, str], python: str, heavy: bool
 ) -> None:
+    from coder.domain import PROJECT
     from coder.services.autocode import BATCH, autocode
 
     src = tmp_path / "src"
@@ -176,14 +177,14 @@ def test_autocode_survives_sigkill(
     store = open_store(f"sqlite:///{ref}")
     autocode(store, "tester")
     store.dispose()
-    reference = coding_content(f"sqlite:///{ref}", "tester")
+    reference = coding_content(f"sqlite:///{ref}", PROJECT)
     assert reference, "the reference run stored no suggestions"
 
     calib = tmp_path / "calibrate.sqlite"
     _copy_db(template, calib)
     cmd = [python, "-m", "coder", "--db", f"sqlite:///{calib}", "autocode", "--all"]
     wal_bytes = calibrate(cmd, cli_env, calib)
-    assert coding_content(f"sqlite:///{calib}", "tester") == reference
+    assert coding_content(f"sqlite:///{calib}", PROJECT) == reference
 
     n = iterations(25 if heavy else 6)
     stats = CrashStats()
@@ -208,7 +209,7 @@ def test_autocode_survives_sigkill(
         finally:
             st.dispose()
         assert duplicate_natural_keys(url) == 0
-        got = coding_content(url, "tester")
+        got = coding_content(url, PROJECT)
         # committed work is whole batches: per transcript, segments [0, k*BATCH) equal the
         # reference and nothing beyond; at most one transcript is partly done
         partial = 0
@@ -236,7 +237,7 @@ def test_autocode_survives_sigkill(
             autocode(store, "tester")
         finally:
             store.dispose()
-        assert coding_content(url, "tester") == reference, f"iteration {i}: rerun differs"
+        assert coding_content(url, PROJECT) == reference, f"iteration {i}: rerun differs"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
     _report("autocode", stats, {"wal_bytes": wal_bytes})

@@ -58,3 +58,59 @@ def test_upgrade_is_idempotent(sqlite_url: str) -> None:
     store = Store(sqlite_url)
     assert store.check() == []
     store.dispose()
+
+
+def test_upgrade_to_never_reused_ids_keeps_every_row_and_the_freed_ids(tmp_path: Path) -> None:
+    """Migration 0003 rebuilds codings, memos and actions on SQLite (issue 15, finding 1).
+
+    A project made before it: an undone coding freed the highest id, a memo hangs on a coding.
+    After the upgrade every row and the memo are still there, and the freed id is not given out.
+    """
+    from coder.domain import PROJECT, Relation
+    from coder.services import coding
+    from coder.store.codings import CodingRepo
+    from coder.store.db import make_engine, upgrade_database
+    from coder.store.transcripts import TranscriptRepo
+    from tests.factories import SAMPLE_TURNS, make_draft
+    from tests.reliability.helpers import table_rows
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = make_engine(url)
+    upgrade_database(engine, "0002")
+    engine.dispose()
+    store = Store(url, upgrade=False)
+    try:
+        from coder.codebook.loader import default_codebook
+        from coder.store.codes import CodeRepo
+
+        with store.session() as s:
+            CodeRepo(s).sync_codebook(default_codebook())
+        with store.session() as s:
+            tid = TranscriptRepo(s).add_draft(make_draft(SAMPLE_TURNS), None).id
+        with store.session() as s:
+            seg = TranscriptRepo(s).segments(tid)[1].id
+            sugg, _ = CodingRepo(s).upsert_suggestion(
+                seg, "C13", PROJECT, score=0.8, evidence=["x"], relation=Relation.CEO
+            )
+            s.flush()
+            sugg_id = sugg.id
+        kept = coding.code_segment(store, seg, "C14", "anna").id
+        coding.add_memo(store, "anna", "Om denne kodingen", coding_id=kept)
+        freed = coding.accept_suggestion(store, sugg_id, "anna").id
+        coding.undo(store, "anna")
+    finally:
+        store.dispose()
+    before = table_rows(url, skip=("alembic_version", "sqlite_sequence"))
+    store = Store(url)
+    try:
+        assert current_revision(store.engine) == head_revision(store.engine)
+        assert table_rows(url, skip=("alembic_version", "sqlite_sequence")) == before
+        assert store.check() == []
+        again = coding.code_segment(store, seg, "C15", "bjorn").id
+        assert again > freed
+        assert coding.redo(store, "anna") == "accept"
+        with store.session() as s:
+            assert {c.coder for c in CodingRepo(s).for_transcript(tid)} == {PROJECT, "anna", "bjorn"}
+            assert len(CodingRepo(s).memos(coding_id=kept)) == 1
+    finally:
+        store.dispose()
