@@ -1,5 +1,10 @@
 """The coding facts summaries are built from: segment ids per (code, relation), and segment dimensions.
 
+The counting unit of every synthesis figure is defined here, once: the informant segment, a
+segment whose speaker is not in the interviewer role group (a segment without a known speaker
+counts as an informant's). `load_facts(..., include_interviewer=True)`, `informant_mask` and
+`informant_clause` are its three forms: facts for numpy, a mask over segments, a SQL condition.
+
 One SQL pass groups the selected codings by (code, stored relation) and collects their segment ids
 (`group_concat`/`string_agg`, answered from the covering index `ix_codings_summary`); a second
 pass reads each current segment's transcript, speaker, municipality and role group. Everything
@@ -13,16 +18,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from coder.domain import CodingStatus, effective_relation, relation_key
+from coder.domain import CodingStatus, RoleGroup, effective_relation, relation_key
 from coder.errors import UsageError
 from coder.store.models import Case, Code, Coding, Participant, Segment, Transcript
 from coder.store.relations import NO_RELATION, segment_relation_map
 
 UNKNOWN = "unknown"  # a segment without a speaker, or a transcript without a case
 RELATION_KEYS = ("politicians", "ceo", "units")
+INTERVIEWER = RoleGroup.INTERVIEWER.value
 
 
 def statuses_for(status: str) -> tuple[CodingStatus, ...]:
@@ -81,6 +87,20 @@ class CodingFacts:
     dims: SegmentDims
     statuses: tuple[CodingStatus, ...]
     coder: str | None
+    include_interviewer: bool = False
+
+    @property
+    def unit(self) -> str:
+        """The counting unit in words."""
+        if self.include_interviewer:
+            return "segments, interviewer turns included"
+        return "informant segments"
+
+    def unit_mask(self) -> np.ndarray:
+        """Per segment position: does it count (an informant segment, or any with the interviewer)."""
+        if self.include_interviewer:
+            return np.ones(self.dims.size, dtype=bool)
+        return informant_mask(self.dims)
 
 
 def _ints(text: str | None) -> np.ndarray:
@@ -153,6 +173,19 @@ def load_dims(session: Session) -> SegmentDims:
     )
 
 
+def informant_mask(dims: SegmentDims) -> np.ndarray:
+    """Per segment position: True for informant turns (every speaker but the interviewer;
+    a segment without a speaker counts as an informant's). The counting unit of the synthesis."""
+    if INTERVIEWER not in dims.roles:
+        return np.ones(dims.size, dtype=bool)
+    return dims.role_idx != dims.roles.index(INTERVIEWER)
+
+
+def informant_clause(role_group):  # type: ignore[no-untyped-def]
+    """The same rule as a SQL condition on an (outer-joined) `Participant.role_group` column."""
+    return or_(role_group.is_(None), role_group != INTERVIEWER)
+
+
 def code_relations(session: Session) -> dict[str, str | None]:
     return dict(session.execute(select(Code.id, Code.relation)).all())
 
@@ -180,13 +213,19 @@ def fallback_relations(session: Session, dims: SegmentDims) -> np.ndarray:
 
 
 def load_facts(
-    session: Session, *, statuses: Iterable[CodingStatus], coder: str | None = None
+    session: Session,
+    *,
+    statuses: Iterable[CodingStatus],
+    coder: str | None = None,
+    include_interviewer: bool = False,
 ) -> CodingFacts:
     """Group the selected codings by code and effective relation (`coder.domain.effective_relation`:
-    coding's, else code's, else the segment's accepted relation, else the speaker's default)."""
+    coding's, else code's, else the segment's accepted relation, else the speaker's default).
+    Codings on interviewer turns are left out unless `include_interviewer`."""
     sts = tuple(statuses)
     code_rel = code_relations(session)
     dims = load_dims(session)
+    counts = np.ones(dims.size, dtype=bool) if include_interviewer else informant_mask(dims)
     fallback: np.ndarray | None = None
     keys = [*RELATION_KEYS, NO_RELATION]
     groups: dict[tuple[str, str], list[np.ndarray]] = {}
@@ -201,6 +240,7 @@ def load_facts(
         q = q.group_by(Coding.code_id, Coding.relation)
         for code_id, relation, ids in session.execute(q).all():
             pos = dims.positions(_ints(ids))
+            pos = pos[counts[pos]]
             rel, _src = effective_relation(relation, code_rel.get(code_id))
             if rel is not None:
                 groups.setdefault((code_id, rel.value), []).append(pos)
@@ -211,4 +251,10 @@ def load_facts(
             for k in np.unique(per):
                 groups.setdefault((code_id, keys[int(k)]), []).append(pos[per == k])
     merged = {k: (v[0] if len(v) == 1 else np.concatenate(v)) for k, v in groups.items()}
-    return CodingFacts(groups=merged, dims=dims, statuses=sts, coder=coder)
+    return CodingFacts(
+        groups=merged,
+        dims=dims,
+        statuses=sts,
+        coder=coder,
+        include_interviewer=include_interviewer,
+    )

@@ -1,20 +1,28 @@
-"""Representative quotes per (relation, code): which codings to show, and in what order.
+"""Ranked quotes per (relation, code): which codings to show, and in what order.
 
 Ranking: accepted codings first; then by score (a hand-made coding without a score counts as
 sure, 1.0); then by how close the quote's length is to a readable range (80-600 characters);
 then document order. A segment appears once per (relation, code) however many coders coded it.
+
+Balance (the default): within each (relation, code) the ranked quotes are taken in rounds, so
+that every municipality gives its best quote before any gives a second; inside a municipality
+every interview gives one before any gives two, and inside an interview every speaker. Within a
+round the ranking decides, and accepted codings still come before suggestions. `balance=False`
+keeps the plain ranking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from coder.analysis.facts import NO_RELATION
+from coder.analysis.facts import NO_RELATION, informant_clause
+from coder.analysis.terms import SegmentText
 from coder.codebook.model import Codebook
 from coder.domain import CodingStatus
 from coder.store.models import Case, Code, Coding, Participant, Segment, Transcript
@@ -50,12 +58,14 @@ class Quote:
     group_label: str = ""
 
     def attribution(self) -> str:
-        """Municipality, role group, transcript and segment: where the quote comes from."""
+        """Municipality, role group, transcript and segment: where the quote comes from (the
+        segment's position in the transcript, and its id, which `code` and `accept` take)."""
         speaker = self.speaker_label or "ukjent taler"
         role = self.role_group or "unknown"
         return (
             f"{self.case or 'ukjent kommune'}, {speaker} ({role}), "
-            f"{self.transcript_title} [{self.source_name}], segment {self.ordinal}"
+            f"{self.transcript_title} [{self.source_name}], segment {self.ordinal} "
+            f"(id {self.segment_id})"
         )
 
 
@@ -75,6 +85,33 @@ def rank_key(q: Quote) -> tuple[int, float, int, int, int]:
     )
 
 
+def _rounds(items: Sequence[Quote], key, order) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """id(quote) -> its round inside its `key` bucket, items of a bucket taken in `order`."""
+    buckets: dict[object, list[Quote]] = defaultdict(list)
+    for q in items:
+        buckets[key(q)].append(q)
+    out: dict[int, int] = {}
+    for bucket in buckets.values():
+        for i, q in enumerate(sorted(bucket, key=order)):
+            out[id(q)] = i
+    return out
+
+
+def balanced(ranked: Sequence[Quote]) -> list[Quote]:
+    """One group's quotes (in rank order) reordered in rounds: municipality, then interview,
+    then speaker (see the module docstring)."""
+    rank = {id(q): i for i, q in enumerate(ranked)}
+
+    def by_rank(q: Quote) -> int:
+        return rank[id(q)]
+
+    speaker = _rounds(ranked, lambda q: (q.transcript_id, q.participant_id), by_rank)
+    interview = _rounds(ranked, lambda q: q.transcript_id, lambda q: (speaker[id(q)], rank[id(q)]))
+    place = _rounds(ranked, lambda q: q.case, lambda q: (interview[id(q)], rank[id(q)]))
+    tier = {id(q): rank_key(q)[0] for q in ranked}
+    return sorted(ranked, key=lambda q: (tier[id(q)], place[id(q)], rank[id(q)]))
+
+
 def select_quotes(
     session: Session,
     codebook: Codebook,
@@ -89,8 +126,10 @@ def select_quotes(
     limit: int | None = None,
     group_level: str | None = None,
     include_interviewer: bool = False,
+    balance: bool = True,
 ) -> list[Quote]:
-    """Ranked quotes grouped by (relation, code), groups in relation then codebook order.
+    """Ranked (and by default balanced) quotes grouped by (relation, code), groups in relation
+    then codebook order.
 
     `code` takes the code and everything below it (quotes are then grouped under `code`);
     `group_level` groups by the code's roll-up at section/question/item level instead of its own
@@ -151,8 +190,10 @@ def select_quotes(
     if role is not None:
         q = q.where(Participant.role_group == role)
     if not include_interviewer:
-        q = q.where((Participant.role_group.is_(None)) | (Participant.role_group != "interviewer"))
-    rows = session.execute(_ranked_in_sql(q, eff_rel, per_code=per_code, limit=limit)).all()
+        q = q.where(informant_clause(Participant.role_group))
+    rows = session.execute(
+        _ranked_in_sql(q, eff_rel, per_code=per_code, limit=limit, balance=balance)
+    ).all()
     texts = _texts(session, {r[9] for r in rows})
     order = {c.id: i for i, (c, _d) in enumerate(codebook.iter_tree())}
     best: dict[tuple[str, str, int], Quote] = {}
@@ -206,6 +247,11 @@ def select_quotes(
             rank_key(q),
         ),
     )
+    if balance:
+        groups: dict[tuple[str, str], list[Quote]] = {}
+        for quote in ranked:
+            groups.setdefault((quote.relation, quote.group_code), []).append(quote)
+        ranked = [q for items in groups.values() for q in balanced(items)]
     if per_code is not None:
         kept: list[Quote] = []
         seen: dict[tuple[str, str], int] = {}
@@ -218,11 +264,15 @@ def select_quotes(
     return ranked[:limit] if limit is not None else ranked
 
 
-def _ranked_in_sql(q: Select, eff_rel: Any, *, per_code: int | None, limit: int | None) -> Select:
+def _ranked_in_sql(
+    q: Select, eff_rel: Any, *, per_code: int | None, limit: int | None, balance: bool = False
+) -> Select:
     """Let the database pre-rank when only the best quotes are wanted (large projects).
 
     The order is the one `rank_key` applies; a little slack is kept because the same segment
-    may come from several coders or child codes and is folded into one quote afterwards.
+    may come from several coders or child codes and is folded into one quote afterwards. With
+    `balance` the best of every interview are kept (a balanced pick never takes more than
+    `per_code` from one interview).
     """
     if per_code is None and limit is None:
         return q
@@ -239,7 +289,8 @@ def _ranked_in_sql(q: Select, eff_rel: Any, *, per_code: int | None, limit: int 
         Segment.ordinal,
     )
     if per_code is not None:
-        rn = func.row_number().over(partition_by=(eff_rel, Coding.code_id), order_by=order)
+        parts = (eff_rel, Coding.code_id, *((Segment.transcript_id,) if balance else ()))
+        rn = func.row_number().over(partition_by=parts, order_by=order)
         sub = q.add_columns(rn.label("rn")).subquery()
         cols = [c for c in sub.c if c.name != "rn"]
         q = select(*cols).where(sub.c.rn <= per_code * 3 + 2)
@@ -262,33 +313,41 @@ def _texts(session: Session, transcript_ids: set[int]) -> dict[int, str]:
     return out
 
 
-def segment_texts(
+def relation_segments(
     session: Session,
     codebook: Codebook,
     *,
     statuses: Iterable[CodingStatus],
     coder: str | None = None,
-) -> dict[str, list[str]]:
-    """Texts of informant segments per effective relation (each segment once per relation)."""
+    include_interviewer: bool = False,
+) -> list[SegmentText]:
+    """Informant segments per effective relation (each segment once per relation), with the
+    transcript, municipality and speaker they come from, in document order."""
     current = select(Transcript.id).where(Transcript.retired_at.is_(None))
     seg_rel = segment_relations_select().subquery()
     eff_rel = relation_expr(seg_rel.c.relation)
     q = (
-        select(eff_rel, Segment.transcript_id, Segment.start_offset, Segment.end_offset)
+        select(
+            eff_rel, Segment.id, Segment.transcript_id, Segment.start_offset, Segment.end_offset,
+            Segment.participant_id, Case.name,
+        )
         .distinct()
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Code, Code.id == Coding.code_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .outerjoin(Case, Case.id == Transcript.case_id)
         .outerjoin(Participant, Participant.id == Segment.participant_id)
         .outerjoin(seg_rel, seg_rel.c.segment_id == Segment.id)
         .where(Coding.status.in_([s.value for s in statuses]))
         .where(Segment.transcript_id.in_(current))
-        .where((Participant.role_group.is_(None)) | (Participant.role_group != "interviewer"))
-    )
+    )  # fmt: skip
+    if not include_interviewer:
+        q = q.where(informant_clause(Participant.role_group))
     if coder is not None:
         q = q.where(Coding.coder == coder)
-    rows = session.execute(q).all()
-    texts = _texts(session, {r[1] for r in rows})
-    out: dict[str, list[str]] = {}
-    for rel, tid, start, end in rows:
-        out.setdefault(rel, []).append(texts[tid][start:end])
-    return out
+    rows = sorted(session.execute(q).all(), key=lambda r: (r[2], r[3], r[1], r[0]))
+    texts = _texts(session, {r[2] for r in rows})
+    return [
+        SegmentText(rel, seg_id, tid, case_name, pid, texts[tid][start:end])
+        for rel, seg_id, tid, start, end, pid, case_name in rows
+    ]

@@ -1,8 +1,10 @@
 """Relation x code summaries at section, question or item level, optionally by municipality or role.
 
-A coding counts for its own code and, rolled up through the codebook tree, for the question and
-section above it; its relation is its own, else its code's, else "none". Each cell reports coded
-segments (distinct), codings, and the distinct transcripts, municipalities and speakers behind them.
+A coding counts for one code: the code at the chosen level it sits under in the codebook tree
+(`Codebook.rollup`; a coding on a code above the level counts for that code). Its relation is
+`coder.domain.effective_relation`'s. The unit is the one `coder.analysis.facts` defines
+(informant segments unless the interviewer is included). Each cell reports coded segments
+(distinct), codings, and the distinct transcripts, municipalities and speakers behind them.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Summary:
     coder: str | None
     columns: tuple[str, ...]  # the breakdown's columns (municipalities or role groups), else ()
     relations: dict[str, RelationSummary]
+    unit: str = "informant segments"
 
     def code_ids(self) -> list[str]:
         """Every code that has data in some relation, in codebook order."""
@@ -114,6 +117,7 @@ class Summary:
             "status": self.status,
             "coder": self.coder,
             "columns": list(self.columns),
+            "unit": self.unit,
         }
         return out
 
@@ -225,4 +229,5 @@ def summarise(
         coder=facts.coder,
         columns=columns,
         relations=relations,
+        unit=facts.unit,
     )

@@ -13,6 +13,7 @@ from coder.cli.app import app, console, err_console, print_json, state
 from coder.errors import UsageError
 
 if TYPE_CHECKING:
+    from coder.analysis.contrast import Contrast
     from coder.analysis.summary import Summary
 
 # The synthesis service (numpy, exports) is imported inside each command, so that other
@@ -22,6 +23,18 @@ RELATION_COLUMNS = ("politicians", "ceo", "units", "none")
 
 _STATUS_HELP = "accepted: accepted codings; all: accepted and suggested (never rejected)."
 _LEVEL_HELP = "Roll codes up to section, question or item level."
+
+
+_FORMAT_HELP = "table or json."
+_UNIT_HELP = "Count interviewer turns too (default: informant segments only)."
+_JSON_ALIAS = typer.Option(False, "--json", hidden=True, help="The same as --format json.")
+
+
+def _format(fmt: str, as_json: bool, allowed: tuple[str, ...] = ("table", "json")) -> str:
+    """The output format: --format, with the older --json kept as an alias of --format json."""
+    if fmt not in allowed:
+        raise UsageError(f"unknown format {fmt!r} ({', '.join(allowed[:-1])} or {allowed[-1]})")
+    return "json" if as_json else fmt
 
 
 def _split(value: str | None) -> list[str]:
@@ -108,19 +121,27 @@ def summary_cmd(
     status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or md."),
+    as_json: bool = _JSON_ALIAS,
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """What the interviews say per relation: coded segments, codings, transcripts,
     municipalities and speakers behind each code.
 
-    A coding counts for its code and for the question and section above it. Its relation is its
-    own, else its code's (C13 politicians, C14 ceo, C15 units), else "none". JSON has one key per
-    relation (politicians, ceo, units, none) and `_meta`.
+    Unit: informant segments (interviewer turns left out unless --include-interviewer); a
+    segment counts once per code, "codings" counts every coding (all coders pooled unless
+    --coder). A coding counts for the one code at --level it sits under (an item for its
+    question at question level, for its section at section level); a coding made directly on a
+    code above the level counts for that code. Its relation is its own, else its code's (C13
+    politicians, C14 ceo, C15 units), else the segment's accepted relation, else the speaker's
+    role-group default, else "none". JSON has one key per relation and `_meta`.
     """
     from coder.services import synthesis
 
-    if fmt not in ("table", "json", "md"):
-        raise UsageError(f"unknown format {fmt!r} (table, json or md)")
-    result = synthesis.summary(state(ctx).store(), level=level, by=by, status=status, coder=coder)
+    fmt = _format(fmt, as_json, ("table", "json", "md"))
+    result = synthesis.summary(
+        state(ctx).store(), level=level, by=by, status=status, coder=coder,
+        include_interviewer=include_interviewer,
+    )  # fmt: skip
     if fmt == "json":
         print_json(result.to_json())
     elif fmt == "md":
@@ -142,17 +163,26 @@ def contrast_cmd(
     level: str = typer.Option("question", "--level", help=_LEVEL_HELP),
     status: str = typer.Option("accepted", "--status", help=_STATUS_HELP),
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
-    as_json: bool = typer.Option(False, "--json", help="Rows and the note as JSON."),
+    fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
+    as_json: bool = _JSON_ALIAS,
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """Compare two groups of municipalities (default: Hamar's sector model against the four
-    two-level municipalities) per relation and code.
+    two-level municipalities) per relation and code, with the interview as the unit.
 
-    share = coded segments / informant segments of the group; diff = share A - share B;
-    z = two-proportion z (pooled). Segments of one interview are clustered, so use z to rank
-    differences, not as a significance test.
+    share = mean over the group's interviews of (coded informant segments / informant segments);
+    int = interviews with the code, k of n; diff = share A - share B. p = two-sided permutation
+    test over whole transcripts: the group labels of the interviews are reassigned in all
+    C(n_a + n_b, n_a) ways (exactly up to 20,000 arrangements, else 9,999 seeded random ones);
+    the smallest p the design allows is printed below the table. p Holm = Holm's correction over
+    all rows. who = share of each group's informant segments spoken by the relation's role group
+    (politician, ceo_level, unit_leader): a possible confounder. Flags mark rows resting on one
+    interview or on fewer than 5 coded segments. JSON also holds the per-interview shares and the
+    segment counts with a segment-level z, which is descriptive, not a test.
     """
     from coder.services import synthesis
 
+    fmt = _format(fmt, as_json)
     result = synthesis.contrast(
         state(ctx).store(),
         _split(group_a),
@@ -160,38 +190,60 @@ def contrast_cmd(
         level=level,
         status=status,
         coder=coder,
+        include_interviewer=include_interviewer,
     )
-    if as_json:
-        print_json(
-            {
-                "group_a": list(result.group_a),
-                "group_b": list(result.group_b),
-                "a_segments_total": result.a_base,
-                "b_segments_total": result.b_base,
-                "note": result.note,
-                "rows": [asdict(r) for r in result.rows],
-            }
-        )
+    if fmt == "json":
+        print_json(_contrast_json(result))
         return
     a, b = "+".join(result.group_a), "+".join(result.group_b)
     table = Table(
-        "relation", "code", "label", f"{a} n", f"{a} share", f"{b} n", f"{b} share", "diff", "z",
-        title=f"{a} ({result.a_base} segments) vs {b} ({result.b_base} segments)",
+        "relation", "code", "label", f"{a} share (int)", f"{b} share (int)", "diff", "p",
+        "p Holm", "who A/B", "flags",
+        title=f"{a} ({_n(result.a_interviews, 'interview')}, {result.a_base} informant segments)"
+        f" vs {b} ({_n(result.b_interviews, 'interview')}, {result.b_base} informant segments)",
     )  # fmt: skip
     for r in result.rows:
+        who = (
+            f"{r.a_role_share:.0%}/{r.b_role_share:.0%}"
+            if r.a_role_share is not None and r.b_role_share is not None
+            else ""
+        )
         table.add_row(
             r.relation,
             r.code_id,
             r.label,
-            str(r.a_segments),
-            f"{r.a_share:.1%}",
-            str(r.b_segments),
-            f"{r.b_share:.1%}",
+            f"{r.a_share:.1%} ({r.a_transcripts}/{result.a_interviews})",
+            f"{r.b_share:.1%} ({r.b_transcripts}/{result.b_interviews})",
             f"{r.difference:+.1%}",
-            f"{r.z:+.2f}",
+            f"{r.p:.3f}",
+            f"{r.p_holm:.3f}",
+            who,
+            ", ".join(r.flags),
         )
     console.print(table)
+    console.print(f"[dim]{result.design.describe()}[/]", highlight=False)
     console.print(f"[dim]{result.note}[/]", highlight=False)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _contrast_json(result: Contrast) -> dict[str, object]:
+    d = result.design
+    return {
+        "group_a": list(result.group_a),
+        "group_b": list(result.group_b),
+        "a_segments_total": result.a_base,
+        "b_segments_total": result.b_base,
+        "a_interviews": result.a_interviews,
+        "b_interviews": result.b_interviews,
+        "a_roles": result.a_roles,
+        "b_roles": result.b_roles,
+        "permutation": {**asdict(d), "description": d.describe()},
+        "note": result.note,
+        "rows": [asdict(r) for r in result.rows],
+    }
 
 
 @app.command("cooccur")
@@ -206,7 +258,9 @@ def cooccur_cmd(
     coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
     min_count: int = typer.Option(1, "--min", help="Leave out pairs seen fewer times."),
     top: int = typer.Option(30, "--top", help="Show at most this many pairs."),
-    as_json: bool = typer.Option(False, "--json"),
+    fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
+    as_json: bool = _JSON_ALIAS,
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """Which codes occur together: in the same segment, or within +-k segments of a transcript.
 
@@ -215,6 +269,7 @@ def cooccur_cmd(
     """
     from coder.services import synthesis
 
+    fmt = _format(fmt, as_json)
     pairs = synthesis.cooccurrence(
         state(ctx).store(),
         level=level,
@@ -223,8 +278,9 @@ def cooccur_cmd(
         status=status,
         coder=coder,
         min_count=min_count,
+        include_interviewer=include_interviewer,
     )[:top]
-    if as_json:
+    if fmt == "json":
         print_json([asdict(p) for p in pairs])
         return
     table = Table("code A", "code B", "count", "jaccard", "A segments", "B segments",
@@ -252,7 +308,19 @@ def terms_cmd(
     pseudonymise: bool = typer.Option(
         False, "--pseudonymise", help="Leave out terms that are person names."
     ),
-    as_json: bool = typer.Option(False, "--json"),
+    runs: int = typer.Option(
+        200, "--runs", help="Shuffles of the relation labels for the threshold (0 = none)."
+    ),
+    seed: int = typer.Option(22, "--seed", help="Seed of the shuffles."),
+    shuffle: str = typer.Option(
+        "segments", "--shuffle", help="segments: across all segments; within: inside each interview."
+    ),
+    min_interviews: int = typer.Option(
+        1, "--min-interviews", help="Leave out terms used in fewer interviews."
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help=_FORMAT_HELP),
+    as_json: bool = _JSON_ALIAS,
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """Distinctive terms per relation: weighted log-odds with an informative Dirichlet prior
     (Monroe, Colaresi and Quinn 2008, "Fightin' Words").
@@ -262,15 +330,20 @@ def terms_cmd(
     sizes n and n', and prior a_w = alpha0 x (share of w in all coded text):
     delta = log((y + a_w)/(n + alpha0 - y - a_w)) - log((y' + a_w)/(n' + alpha0 - y' - a_w)),
     var = 1/(y + a_w) + 1/(y' + a_w), z = delta / sqrt(var). The prior pulls rare words towards
-    zero; z ranks words by how surely they mark the relation (|z| > 2 is clear). Terms are
-    lemmas of nouns, proper nouns, adjectives and verbs from the Norwegian pipeline (stop words
-    and punctuation dropped) plus multi-word noun chunks when the pipeline parses.
+    zero. With many terms some pass any fixed z by chance, so the threshold comes from the data:
+    the relation labels are shuffled (--runs times, seeded) and the 95th percentile of each
+    run's largest z is the relation's threshold; "clears" marks the terms above it. int and
+    speakers count the interviews and speakers a term's uses come from; a flag names the one
+    speaker, interview or municipality that gave at least 75 % of them. Terms are lemmas of
+    nouns, proper nouns, adjectives and verbs from the Norwegian pipeline (stop words and
+    punctuation dropped) plus multi-word noun chunks when the pipeline parses.
     """
     from coder.analysis.terms import simple_analyzer
     from coder.services import synthesis
 
+    fmt = _format(fmt, as_json)
     store = state(ctx).store()
-    result = synthesis.terms(
+    result = synthesis.term_analysis(
         store,
         relation=relation,
         top=top,
@@ -279,15 +352,39 @@ def terms_cmd(
         prior_scale=prior,
         analyzer=simple_analyzer if simple else None,
         pseudonymiser=synthesis.build_pseudonymiser(store, use_ner=False) if pseudonymise else None,
+        runs=runs,
+        seed=seed,
+        shuffle=shuffle,
+        min_interviews=min_interviews,
+        include_interviewer=include_interviewer,
     )
-    if as_json:
-        print_json({rel: [asdict(t) for t in items] for rel, items in result.items()})
+    null = result.null
+    if fmt == "json":
+        print_json(
+            {
+                **{rel: [asdict(t) for t in items] for rel, items in result.terms.items()},
+                "_meta": {
+                    "segments": result.segments,
+                    "null": None if null is None else {**asdict(null), "description": null.describe()},
+                },
+            }
+        )
         return
-    for rel, items in result.items():
-        table = Table("term", "z", "delta", "here", "elsewhere", title=f"Distinctive terms: {rel}")
+    for rel, items in result.terms.items():
+        limit = f", threshold z > {null.thresholds[rel]:.2f}" if null is not None else ""
+        table = Table(
+            "term", "z", "clears", "delta", "here", "elsewhere", "int", "speakers", "mostly one",
+            title=f"Distinctive terms: {rel} ({result.segments.get(rel, 0)} segments{limit})",
+        )  # fmt: skip
         for t in items:
-            table.add_row(t.term, f"{t.z:.2f}", f"{t.delta:.3f}", str(t.count), str(t.rest))
+            flag = f"{t.concentrated} {t.top_share:.0%}" if t.concentrated else ""
+            table.add_row(
+                t.term, f"{t.z:.2f}", "yes" if t.clears else "", f"{t.delta:.3f}", str(t.count),
+                str(t.rest), str(t.interviews), str(t.speakers), flag,
+            )  # fmt: skip
         console.print(table)
+    if null is not None:
+        console.print(f"[dim]{null.describe()}[/]", highlight=False)
 
 
 @app.command("quotes")
@@ -321,9 +418,19 @@ def quotes_cmd(
     no_ner: bool = typer.Option(
         False, "--no-ner", help="Pseudonymise by participant lists and name rules only."
     ),
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
+    balance: bool = typer.Option(
+        True, "--balance/--no-balance", help="Spread quotes over municipalities, interviews, speakers."
+    ),
 ) -> None:
-    """Export representative quotes (accepted first, then by score and readable length),
-    grouped by relation and code, with municipality, role group, transcript and segment."""
+    """Export ranked quotes grouped by relation and code, with municipality, role group,
+    transcript, segment position and segment id.
+
+    Ranking: accepted first, then by score (hand-made codings count as 1.0), then readable length
+    (80-600 characters), then document order. Balance (default): within each code every
+    municipality gives its best quote before any gives a second, within a municipality every
+    interview, within an interview every speaker; --no-balance keeps the plain ranking.
+    Interviewer turns are left out unless --include-interviewer."""
     from coder.services import synthesis
 
     store = state(ctx).store()
@@ -337,7 +444,8 @@ def quotes_cmd(
 
         items = synthesis.quotes(
             store, relation=relation, code=code, case=case, role=role, status=status,
-            coder=coder, per_code=per_code, level=level,
+            coder=coder, per_code=per_code, level=level, include_interviewer=include_interviewer,
+            balance=balance,
         )  # fmt: skip
         if pseudonymise:
             ps = synthesis.build_pseudonymiser(
@@ -351,6 +459,7 @@ def quotes_cmd(
             store, output, kind, relation=relation, code=code, case=case, role=role,
             status=status, coder=coder, per_code=per_code, level=level,
             pseudonymise=pseudonymise, key_path=key, force=force, use_ner=not no_ner,
+            include_interviewer=include_interviewer, balance=balance,
         )  # fmt: skip
     console.print(f"wrote {result.quotes} quotes to {result.path}", highlight=False)
     if result.key_path:
@@ -372,6 +481,7 @@ def report_cmd(
     quotes_per_code: int = typer.Option(3, "--quotes-per-code", help="Quotes per code."),
     top_terms: int = typer.Option(15, "--top-terms", help="Distinctive terms per relation."),
     no_ner: bool = typer.Option(False, "--no-ner", help="Pseudonymise without the NER."),
+    include_interviewer: bool = typer.Option(False, "--include-interviewer", help=_UNIT_HELP),
 ) -> None:
     """A Word report with one chapter per relation: summary table, chart of codes by
     municipality, distinctive terms, and quotes with attribution."""
@@ -381,7 +491,7 @@ def report_cmd(
         result = synthesis.export_report(
             state(ctx).store(), output, pseudonymise=pseudonymise, key_path=key, force=force,
             level=level, status=status, coder=coder, quotes_per_code=quotes_per_code,
-            top_terms=top_terms, use_ner=not no_ner,
+            top_terms=top_terms, use_ner=not no_ner, include_interviewer=include_interviewer,
         )  # fmt: skip
     console.print(f"wrote the report ({result.quotes} quotes) to {result.path}", highlight=False)
     if result.key_path:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -20,9 +21,18 @@ from coder.analysis.contrast import contrast as _contrast
 from coder.analysis.cooccur import CoPair
 from coder.analysis.cooccur import cooccurrence as _cooccurrence
 from coder.analysis.facts import RELATION_KEYS, statuses_for
-from coder.analysis.quotes import Quote, segment_texts, select_quotes
+from coder.analysis.quotes import Quote, relation_segments, select_quotes
 from coder.analysis.summary import Summary, summarise
-from coder.analysis.terms import DEFAULT_PRIOR, Analyzer, TermScore, distinctive_terms
+from coder.analysis.terms import (
+    DEFAULT_PRIOR,
+    DEFAULT_RUNS,
+    DEFAULT_SEED,
+    SHUFFLES,
+    Analyzer,
+    TermScore,
+    TermsResult,
+)
+from coder.analysis.terms import term_analysis as term_analysis_core
 from coder.codebook.model import Codebook
 from coder.domain import RoleGroup
 from coder.errors import ConflictError, UsageError
@@ -50,10 +60,14 @@ def _check_relation(relation: str | None) -> None:
         )
 
 
-def _facts(store: Store, status: str, coder: str | None) -> facts_mod.CodingFacts:
+def _facts(
+    store: Store, status: str, coder: str | None, include_interviewer: bool = False
+) -> facts_mod.CodingFacts:
     statuses = statuses_for(status)
     with store.session() as s:
-        return facts_mod.load_facts(s, statuses=statuses, coder=coder)
+        return facts_mod.load_facts(
+            s, statuses=statuses, coder=coder, include_interviewer=include_interviewer
+        )
 
 
 def summary(
@@ -64,10 +78,12 @@ def summary(
     status: str = "accepted",
     coder: str | None = None,
     codebook: Codebook | None = None,
+    include_interviewer: bool = False,
 ) -> Summary:
     """Relation x code cells at `level`, by relation only, or broken down by `case` or `role`."""
     cb = codebook or project_codebook(store)
-    return summarise(_facts(store, status, coder), cb, level=level, by=by, status=status)
+    facts = _facts(store, status, coder, include_interviewer)
+    return summarise(facts, cb, level=level, by=by, status=status)
 
 
 def contrast(
@@ -78,10 +94,15 @@ def contrast(
     level: str = "question",
     status: str = "accepted",
     coder: str | None = None,
+    include_interviewer: bool = False,
 ) -> Contrast:
     """Group A against group B (default: the two-level municipalities present in the project)."""
+    with store.session() as s:
+        repo = TranscriptRepo(s)
+        for name in (*group_a, *(group_b or ())):
+            repo.get_case(name)  # NotFoundError naming the known municipalities, as in quotes
     cb = project_codebook(store)
-    facts = _facts(store, status, coder)
+    facts = _facts(store, status, coder, include_interviewer)
     if group_b is None:
         known = {c.casefold() for c in facts.dims.cases}
         taken = {a.casefold() for a in group_a}
@@ -100,11 +121,12 @@ def cooccurrence(
     status: str = "accepted",
     coder: str | None = None,
     min_count: int = 1,
+    include_interviewer: bool = False,
 ) -> list[CoPair]:
     _check_relation(relation)
     cb = project_codebook(store)
     return _cooccurrence(
-        _facts(store, status, coder),
+        _facts(store, status, coder, include_interviewer),
         cb,
         level=level,
         window=window,
@@ -113,7 +135,7 @@ def cooccurrence(
     )
 
 
-def terms(
+def term_analysis(
     store: Store,
     *,
     relation: str | None = None,
@@ -123,32 +145,53 @@ def terms(
     analyzer: Analyzer | None = None,
     prior_scale: float | None = DEFAULT_PRIOR,
     pseudonymiser: Pseudonymiser | None = None,
-) -> dict[str, list[TermScore]]:
-    """Distinctive terms of each relation against the other two (see coder.analysis.terms)."""
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
+    shuffle: str = "segments",
+    min_interviews: int = 1,
+    include_interviewer: bool = False,
+) -> TermsResult:
+    """Distinctive terms of each relation against the other two, with the shuffle threshold and
+    where each term comes from (see coder.analysis.terms)."""
     _check_relation(relation)
+    if shuffle not in SHUFFLES:
+        raise UsageError(f"shuffle must be one of {', '.join(SHUFFLES)}, not {shuffle!r}")
+    if runs < 0 or min_interviews < 1:
+        raise UsageError("runs must be 0 or more and min-interviews 1 or more")
     cb = project_codebook(store)
     with store.session() as s:
-        texts = segment_texts(s, cb, statuses=statuses_for(status), coder=coder)
-    groups = {r: texts.get(r, []) for r in RELATIONS}
+        segments = relation_segments(
+            s, cb, statuses=statuses_for(status), coder=coder,
+            include_interviewer=include_interviewer,
+        )  # fmt: skip
+    segments = [x for x in segments if x.relation in RELATIONS]
     drop: set[str] = set()
     if pseudonymiser is not None:
         drop = {
-            w
-            for ts in groups.values()
-            for t in ts
-            for w in t.split()
+            w.strip(".,;:!?«»\"'()")
+            for x in segments
+            for w in x.text.split()
             if w[:1].isupper() and pseudonymiser.is_name(w.strip(".,;:!?«»\"'()"))
         }
-        drop = {w.strip(".,;:!?«»\"'()") for w in drop}
-    result = distinctive_terms(
-        groups, analyzer=analyzer, top=top, prior_scale=prior_scale, drop=drop
-    )
+    result = term_analysis_core(
+        segments, RELATIONS, analyzer=analyzer, top=top, prior_scale=prior_scale, drop=drop,
+        runs=runs, seed=seed, shuffle=shuffle, min_interviews=min_interviews,
+    )  # fmt: skip
+    words = result.terms
     if pseudonymiser is not None:
-        result = {
+        words = {
             g: [t for t in items if not any(pseudonymiser.is_name(w) for w in t.term.split())]
-            for g, items in result.items()
+            for g, items in words.items()
         }
-    return {relation: result.get(relation, [])} if relation else result
+    if relation:
+        words = {relation: words.get(relation, [])}
+    return replace(result, terms=words)
+
+
+def terms(store: Store, **kwargs: Any) -> dict[str, list[TermScore]]:
+    """`term_analysis(store, **kwargs).terms`: the terms per relation, without the shuffle's
+    description."""
+    return term_analysis(store, **kwargs).terms
 
 
 def quotes(
@@ -163,6 +206,8 @@ def quotes(
     per_code: int | None = None,
     limit: int | None = None,
     level: str | None = None,
+    include_interviewer: bool = False,
+    balance: bool = True,
 ) -> list[Quote]:
     """Ranked quotes grouped by (relation, code); `level` groups codes by their roll-up."""
     _check_relation(relation)
@@ -186,6 +231,8 @@ def quotes(
             per_code=per_code,
             limit=limit,
             group_level=level,
+            include_interviewer=include_interviewer,
+            balance=balance,
         )
 
 
@@ -303,6 +350,8 @@ def export_quotes(
     selected: Sequence[Quote] | None = None,
     entities: EntityFinder | None = None,
     use_ner: bool = True,
+    include_interviewer: bool = False,
+    balance: bool = True,
 ) -> ExportResult:
     """Select (or take `selected`, e.g. a TUI basket), optionally pseudonymise, and write quotes."""
     from coder.export.quotes import write_quotes
@@ -321,6 +370,8 @@ def export_quotes(
             coder=coder,
             per_code=per_code,
             level=level,
+            include_interviewer=include_interviewer,
+            balance=balance,
         )
     )
     ps = None
@@ -350,16 +401,20 @@ def export_report(
     entities: EntityFinder | None = None,
     use_ner: bool = True,
     title: str = "Stab og støtte: funn per relasjon",
+    include_interviewer: bool = False,
 ) -> ExportResult:
     """The Word report: per relation a summary table, a chart, distinctive terms and quotes."""
     from coder.export.report import Chapter, ReportData, write_report
 
     _check_key_path(output, key_path, pseudonymise, force)
     cb = project_codebook(store)
-    facts = _facts(store, status, coder)
+    facts = _facts(store, status, coder, include_interviewer)
     totals = summarise(facts, cb, level=level, by="relation", status=status)
     by_case = summarise(facts, cb, level=level, by="case", status=status)
-    picked = quotes(store, status=status, coder=coder, per_code=quotes_per_code, level=level)
+    picked = quotes(
+        store, status=status, coder=coder, per_code=quotes_per_code, level=level,
+        include_interviewer=include_interviewer,
+    )  # fmt: skip
     ps = None
     if pseudonymise:
         ps = build_pseudonymiser(
@@ -367,8 +422,9 @@ def export_report(
         )
         picked = [pseudonymise_quote(q, ps) for q in picked]
     words = terms(
-        store, top=top_terms, status=status, coder=coder, analyzer=analyzer, pseudonymiser=ps
-    )
+        store, top=top_terms, status=status, coder=coder, analyzer=analyzer, pseudonymiser=ps,
+        include_interviewer=include_interviewer,
+    )  # fmt: skip
     chapters = tuple(
         Chapter(
             relation=rel,

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from coder.analysis.contrast import two_proportion_z
-from coder.errors import UsageError
+from coder.errors import NotFoundError, UsageError
 from coder.services import synthesis
 
 
@@ -26,16 +26,26 @@ def test_contrast_hamar_against_others(project_store) -> None:  # type: ignore[n
     assert (units.a_segments, units.b_segments) == (2, 0)
     assert units.a_share == pytest.approx(2 / 3)
     assert units.difference == pytest.approx(2 / 3)
-    assert units.z == pytest.approx(2.1081851, rel=1e-6)
+    assert units.segment_z == pytest.approx(2.1081851, rel=1e-6)  # descriptive only
+    # One interview against two: 3 arrangements; H1 holds both C15 segments, so every
+    # relabelling that puts H1 alone in A is as extreme: p = 1/3, the smallest possible.
+    assert c.design.arrangements == 3 and c.design.min_p == pytest.approx(1 / 3)
+    assert units.p == pytest.approx(1 / 3)
+    assert units.flags == ("one interview", "few")
     pol = rows[("politicians", "C13")]
-    assert (pol.a_segments, pol.b_segments, pol.b_transcripts) == (0, 3, 2)
-    assert "clustered" in c.note
+    assert (pol.a_segments, pol.b_segments, pol.b_transcripts, pol.b_cases) == (0, 3, 2, 2)
+    # Per interview: F1 2 of 3, A1 1 of 2 -> mean (2/3 + 1/2) / 2.
+    assert pol.b_interview_shares == pytest.approx((2 / 3, 1 / 2))
+    assert pol.b_share == pytest.approx(7 / 12)
+    assert pol.a_role_share == 0.0 and pol.b_role_share == pytest.approx(3 / 5)
+    assert all(r.p_holm >= r.p for r in c.rows)
+    assert "interview" in c.note
 
 
 def test_contrast_default_group_b_and_errors(project_store) -> None:  # type: ignore[no-untyped-def]
     c = synthesis.contrast(project_store, ["Hamar"])
     assert set(c.group_b) == {"Arendal", "Flora"}
-    with pytest.raises(UsageError):
+    with pytest.raises(NotFoundError):
         synthesis.contrast(project_store, ["Hamar"], ["Bergen"])
     with pytest.raises(UsageError):
         synthesis.contrast(project_store, ["Hamar"], ["Hamar"])

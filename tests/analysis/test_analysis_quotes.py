@@ -40,6 +40,8 @@ def test_attribution_names_place_role_transcript_segment(project_store) -> None:
     line = q.attribution()
     assert q.case in line and q.role_group in line and q.transcript_title in line
     assert f"segment {q.ordinal}" in line
+    # The id `coder code` and `coder accept` take, beside the position in the transcript.
+    assert f"segment {q.ordinal} (id {q.segment_id})" in line
 
 
 def test_length_penalty() -> None:
@@ -59,3 +61,18 @@ def test_unknown_filters_are_errors(project_store) -> None:  # type: ignore[no-u
         synthesis.quotes(project_store, role="mayor")
     with pytest.raises(UsageError):
         synthesis.quotes(project_store, relation="council")
+
+
+def test_quotes_balanced_across_municipalities_interviews_and_speakers(store) -> None:  # type: ignore[no-untyped-def]
+    # Finding: one interview supplied a third of all top quotes. Hamar's two interviews each
+    # carry C13a on five turns and rank first; Arendal and Flora carry it once.
+    from tests.analysis.test_analysis_contrast_inference import build
+
+    build(store, {"H1": 5, "H2": 5, "Arendal1": 1, "Flora1": 1}, {})
+    ranked = synthesis.quotes(store, code="C13a", per_code=3, balance=False)
+    assert [q.transcript_title for q in ranked] == ["H1", "H1", "H1"]
+    balanced = synthesis.quotes(store, code="C13a", per_code=4)
+    # Each municipality before any twice; then a second Hamar interview, not H1 again.
+    assert [q.transcript_title for q in balanced] == ["H1", "Arendal1", "Flora1", "H2"]
+    everything = synthesis.quotes(store, code="C13a")
+    assert len(everything) == 12 and everything[:3] == balanced[:3]

@@ -80,3 +80,29 @@ def test_distinctive_terms_drop() -> None:
     groups = {"a": ["Kari Nordmann snakker om budsjett"], "b": ["Ola snakker om drift"]}
     out = distinctive_terms(groups, analyzer=simple_analyzer, drop={"kari", "nordmann", "ola"})
     assert not any(t.term in ("kari", "nordmann", "ola") for items in out.values() for t in items)
+
+
+def test_noun_chunks_leave_person_names_out() -> None:
+    # Finding: chunks lower-cased names ("rådmann ola hansen"), so --pseudonymise alone kept
+    # them out. Proper nouns stand as terms of their own (capitalised), never inside a chunk.
+    from types import SimpleNamespace as T
+
+    def tok(text: str, pos: str) -> T:
+        return T(text=text, lemma_=text, pos_=pos, is_punct=False, is_stop=False)
+
+    words = [tok("Rådmann", "NOUN"), tok("Ola", "PROPN"), tok("Hansen", "PROPN"),
+             tok("økonomiske", "ADJ"), tok("rapporter", "NOUN")]  # fmt: skip
+
+    class Doc(list):  # type: ignore[type-arg]
+        noun_chunks = [words[0:3], words[3:5]]
+
+        def has_annotation(self, name: str) -> bool:
+            return name == "DEP"
+
+    class Pipe:
+        def pipe(self, texts, batch_size=64):  # type: ignore[no-untyped-def]
+            return (Doc(words) for _ in texts)
+
+    (terms,) = spacy_analyzer(Pipe())(["x"])
+    assert "økonomiske rapporter" in terms and "Ola" in terms
+    assert not [t for t in terms if " " in t and ("ola" in t or "hansen" in t)]
