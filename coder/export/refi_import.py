@@ -132,20 +132,24 @@ def _layout(source: TextSource) -> tuple[list[ParticipantDraft], list[SegmentDra
 
 def _draft(path: Path, source: TextSource) -> TranscriptDraft:
     exact = _layout(source) if source.layout is not None else None
-    if exact is not None:
-        return TranscriptDraft(
-            source_path=f"{path}:{source.name}",
-            source_name=source.name,
-            format="qdpx",
-            sha256=source.sha256,
-            text=source.text,
-            title=source.title,
-            interview_date=source.interview_date,
-            participants=exact[0],
-            segments=exact[1],
-        )
+    participants, segments = exact if exact is not None else _inferred_layout(source)
+    return TranscriptDraft(
+        source_path=f"{path}:{source.name}",
+        source_name=source.name,
+        format="qdpx",
+        sha256=source.sha256,
+        text=source.text,
+        title=source.title,
+        interview_date=source.interview_date,
+        participants=participants,
+        segments=segments,
+    )
+
+
+def _inferred_layout(source: TextSource) -> tuple[list[ParticipantDraft], list[SegmentDraft]]:
+    """Speakers and segments found in the text, for sources without coder's own layout."""
     tiles = tile_segments(source.text)
-    segments, labels = _turns(tiles, _speaker_labels(source.text, tiles, source.speakers))
+    spans, labels = _turns(tiles, _speaker_labels(source.text, tiles, source.speakers))
     participants: list[ParticipantDraft] = []
     seen: set[str] = set()
     for label in labels:
@@ -161,20 +165,11 @@ def _draft(path: Path, source: TextSource) -> TranscriptDraft:
                     role_inferred=not declared,
                 )
             )
-    return TranscriptDraft(
-        source_path=f"{path}:{source.name}",
-        source_name=source.name,
-        format="qdpx",
-        sha256=source.sha256,
-        text=source.text,
-        title=source.title,
-        interview_date=source.interview_date,
-        participants=participants,
-        segments=[
-            SegmentDraft(ordinal=i, start=s, end=e, speaker=labels[i][:200] if labels[i] else None)
-            for i, (s, e) in enumerate(segments)
-        ],
-    )
+    segments = [
+        SegmentDraft(ordinal=i, start=s, end=e, speaker=labels[i][:200] if labels[i] else None)
+        for i, (s, e) in enumerate(spans)
+    ]
+    return participants, segments
 
 
 # -- relations ----------------------------------------------------------------------------------------

@@ -39,15 +39,22 @@ def _named_ids(payloads: list[Any]) -> dict[str, int]:
     return high
 
 
-def upgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return
-    for table in ("codings", "memos", "actions"):
+def _rebuild(tables: Sequence[str], *, autoincrement: bool) -> bool:
+    """Rebuild `tables` with or without AUTOINCREMENT; False (nothing to do) off SQLite."""
+    if op.get_bind().dialect.name != "sqlite":
+        return False
+    for table in tables:
         with op.batch_alter_table(
-            table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
+            table, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
         ):
             pass
+    return True
+
+
+def upgrade() -> None:
+    if not _rebuild(("codings", "memos", "actions"), autoincrement=True):
+        return
+    bind = op.get_bind()
     payloads = [
         p
         for (p,) in bind.execute(
@@ -71,11 +78,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return
-    for table in ("actions", "memos", "codings"):
-        with op.batch_alter_table(
-            table, recreate="always", table_kwargs={"sqlite_autoincrement": False}
-        ):
-            pass
+    _rebuild(("actions", "memos", "codings"), autoincrement=False)
